@@ -199,3 +199,56 @@ def is_valid_ean(code: str) -> bool:
 def clean_text(text: str | None) -> str:
     """Collapse white space; '' for None."""
     return re.sub(r"\s+", " ", text or "").strip()
+
+
+# UN/ECE Recommendation 20 (and Rec 21 "X.." package) codes used by UBL, Order-X and EDIFACT
+UNIT_CODES: dict[str, str] = {
+    "C62": "PCE", "H87": "PCE", "EA": "PCE", "PCE": "PCE", "NAR": "PCE",
+    "MTR": "M", "KGM": "KG", "LTR": "L",
+    "RO": "ROL", "XRO": "ROL", "RL": "ROL", "XRL": "ROL",
+    "BX": "BOX", "XBX": "BOX", "PK": "BOX", "XPK": "BOX",
+    "CT": "CAR", "XCT": "CAR", "CS": "CAR", "XCS": "CAR",
+    "PF": "PAL", "PX": "PAL", "XPX": "PAL", "XPF": "PAL",
+}
+
+
+def normalize_unit_code(code: str | None) -> str | None:
+    """A structured document's unit code ('C62', 'MTR', 'RO', 'PCS') -> contract unit.
+
+    Rec 20 codes first, then unit words ('PCS', 'ST' as senders write them); a code known to
+    neither is returned upper-cased rather than dropped, so a reviewer still sees it.
+    """
+    if not code or not code.strip():
+        return None
+    key = code.strip().upper()
+    return UNIT_CODES.get(key) or normalize_unit(key) or key
+
+
+def postal_address(
+    name: str | None,
+    lines: list[str],
+    postcode: str | None,
+    city: str | None,
+    country: str | None = None,
+) -> str | None:
+    """'Name, line 1, line 2, 59000 Lille[, country]' from structured parts; None when all are empty."""
+    locality = " ".join(p for p in (clean_text(postcode), clean_text(city)) if p)
+    parts = [clean_text(name), *(clean_text(line) for line in lines), locality, clean_text(country)]
+    kept: list[str] = []
+    for part in parts:
+        if part and part not in kept:  # a name repeated as the first street line is printed once
+            kept.append(part)
+    return ", ".join(kept) or None
+
+
+def price_per_unit(price: Decimal | None, basis: Decimal | None) -> Decimal | None:
+    """Price for one unit when the document prices per `basis` units (per 100, per 1000...)."""
+    if price is None:
+        return None
+    if basis is None or basis <= 0 or basis == 1:
+        return price
+    value = price / basis
+    # a repeating quotient is kept to 6 places: far below the 0.5 % a price check tolerates
+    if value != value.quantize(Decimal("0.000001")):
+        value = value.quantize(Decimal("0.000001"))
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

@@ -91,6 +91,7 @@ class Order(BaseModel):
     file: str = ""
     document_kind: str = ""  # "pdf", "orderx", "ubl", "xlsx", "email"...
     customer_id: str | None = None
+    customer_source: str | None = None  # how the customer was identified: "vat", "domain", "reviewer"...
     po_number: str | None = None
     order_date: dt.date | None = None
     requested_delivery_date: dt.date | None = None
