@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as StdET
 from decimal import Decimal, InvalidOperation
+from typing import TypeAlias
 
 import defusedxml
 import defusedxml.ElementTree as DefusedET
@@ -18,7 +19,7 @@ from lxml import etree
 from extractors.errors import UnreadableDocument
 from extractors.parsing import clean_text, parse_date, parse_number
 
-Element = etree._Element
+Element: TypeAlias = etree._Element
 
 _PARSER_OPTIONS = {
     "resolve_entities": False,
@@ -38,8 +39,10 @@ def parse_xml(data: bytes) -> Element:
         DefusedET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.DTDForbidden as exc:
         raise UnreadableDocument(
-            "the XML declares a document type (DTD); refused for safety (entity expansion, external entities)",
-            "le XML déclare un type de document (DTD) ; refusé par sécurité (expansion d'entités, entités externes)",
+            "the XML declares a document type (DTD): refused for safety (entity expansion, external "
+            "entities)",
+            "le XML déclare un type de document (DTD) : refusé par sécurité (expansion d'entités, "
+            "entités externes)",
         ) from exc
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden) as exc:
         raise UnreadableDocument(
@@ -51,7 +54,7 @@ def parse_xml(data: bytes) -> Element:
     except ValueError as exc:  # any other defusedxml refusal
         raise UnreadableDocument(f"unsafe XML refused: {exc}", f"XML dangereux refusé : {exc}") from exc
     # lxml for the tree (paths, namespaces), still with every fetch and expansion switched off
-    parser = etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[call-overload]
+    parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
@@ -144,23 +147,25 @@ _LEGAL_SCHEMES = {"0002", "0009", "0208", "0106", "0190", "0007", "0060", "0037"
                   "0213", "SIRET", "SIREN", "FR:SIRET", "FR:SIREN"}
 _VAT_SCHEMES = {"VA", "VAT", "9957", "9925", "9930", "9944", "9906", "9914", "9915", "9920", "9931",
                 "FR:VAT", "BE:VAT", "DE:VAT", "NL:VAT"}
-_VAT_NUMBER = re.compile(r"^(?:[A-Z]{2}|EL)[0-9A-Z]{2,13}$")
+_VAT_NUMBER = re.compile(r"^(?:[A-Z]{2}|EL)[0-9A-Z]{8,12}$")
 
 
 def party_id_kind(value: str, scheme: str | None) -> str | None:
     """'gln', 'legal' (SIRET, SIREN, company number), 'vat', or None for an identifier of unknown meaning."""
     code = (scheme or "").strip().upper()
     compact = re.sub(r"[\s.]", "", value).upper()
-    if code in _GLN_SCHEMES or (not code and len(compact) == 13 and compact.isdigit() and compact[0] in "3456789"):
+    if code in _GLN_SCHEMES:
         return "gln" if compact.isdigit() else None
     if code in _VAT_SCHEMES:
         return "vat"
     if code in _LEGAL_SCHEMES:
         return "legal"
-    if _VAT_NUMBER.match(compact) and any(c.isdigit() for c in compact[2:]) and compact[2:].isdigit():
+    if code:
+        return None  # a scheme we do not know: better no hint than a wrong one
+    if compact.isdigit():
+        return {13: "gln", 9: "legal", 14: "legal"}.get(len(compact))
+    if _VAT_NUMBER.match(compact) and sum(c.isdigit() for c in compact) >= 8:
         return "vat"
-    if compact.isdigit() and len(compact) in (9, 14):  # SIREN / SIRET without a scheme
-        return "legal"
     return None
 
 
