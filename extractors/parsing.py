@@ -68,16 +68,62 @@ def parse_number(text: str | float | int | Decimal | None) -> Decimal | None:
 
 MONTHS = {
     # French
-    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
-    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9,
-    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+    "janvier": 1,
+    "janv": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
     # English
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sep": 9, "october": 10, "november": 11, "december": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
     # German and Dutch
-    "januar": 1, "februar": 2, "marz": 3, "maerz": 3, "juni": 6, "juli": 7, "oktober": 10,
-    "dezember": 12, "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+    "januar": 1,
+    "februar": 2,
+    "marz": 3,
+    "maerz": 3,
+    "juni": 6,
+    "juli": 7,
+    "oktober": 10,
+    "dezember": 12,
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "mei": 5,
+    "augustus": 8,
 }
 
 _DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})(?!\d)")
@@ -134,27 +180,106 @@ def find_dates(text: str) -> list[tuple[dt.date, tuple[int, int]]]:
 
 UNIT_WORDS: dict[str, str] = {
     # pieces
-    "pce": "PCE", "pces": "PCE", "pc": "PCE", "pcs": "PCE", "piece": "PCE", "pieces": "PCE",
-    "u": "PCE", "un": "PCE", "unite": "PCE", "unites": "PCE", "unit": "PCE", "units": "PCE",
-    "ea": "PCE", "each": "PCE", "st": "PCE", "stk": "PCE", "stuk": "PCE", "stuks": "PCE",
-    "stuck": "PCE", "h87": "PCE", "c62": "PCE", "pce.": "PCE", "ex": "PCE", "exemplaire": "PCE",
+    "pce": "PCE",
+    "pces": "PCE",
+    "pc": "PCE",
+    "pcs": "PCE",
+    "piece": "PCE",
+    "pieces": "PCE",
+    "u": "PCE",
+    "un": "PCE",
+    "unite": "PCE",
+    "unites": "PCE",
+    "unit": "PCE",
+    "units": "PCE",
+    "ea": "PCE",
+    "each": "PCE",
+    "st": "PCE",
+    "stk": "PCE",
+    "stuk": "PCE",
+    "stuks": "PCE",
+    "stuck": "PCE",
+    "h87": "PCE",
+    "c62": "PCE",
+    "pce.": "PCE",
+    "ex": "PCE",
+    "exemplaire": "PCE",
     # length
-    "m": "M", "ml": "M", "mtr": "M", "metre": "M", "metres": "M", "meter": "M", "meters": "M",
-    "mt": "M", "mtr.": "M", "mtl": "M", "lm": "M", "mtrs": "M",
+    "m": "M",
+    "ml": "M",
+    "mtr": "M",
+    "metre": "M",
+    "metres": "M",
+    "meter": "M",
+    "meters": "M",
+    "mt": "M",
+    "mtr.": "M",
+    "mtl": "M",
+    "lm": "M",
+    "mtrs": "M",
     # rolls / coils
-    "rol": "ROL", "rl": "ROL", "rlx": "ROL", "rouleau": "ROL", "rouleaux": "ROL", "roll": "ROL",
-    "rolls": "ROL", "cour": "ROL", "cour.": "ROL", "couronne": "ROL", "couronnes": "ROL",
-    "coil": "ROL", "coils": "ROL", "rolle": "ROL", "rollen": "ROL", "rollo": "ROL", "ro": "ROL",
-    "tou": "ROL", "touret": "ROL", "tourets": "ROL", "rle": "ROL",
+    "rol": "ROL",
+    "rl": "ROL",
+    "rlx": "ROL",
+    "rouleau": "ROL",
+    "rouleaux": "ROL",
+    "roll": "ROL",
+    "rolls": "ROL",
+    "cour": "ROL",
+    "cour.": "ROL",
+    "couronne": "ROL",
+    "couronnes": "ROL",
+    "coil": "ROL",
+    "coils": "ROL",
+    "rolle": "ROL",
+    "rollen": "ROL",
+    "rollo": "ROL",
+    "ro": "ROL",
+    "tou": "ROL",
+    "touret": "ROL",
+    "tourets": "ROL",
+    "rle": "ROL",
     # boxes
-    "box": "BOX", "boxes": "BOX", "bte": "BOX", "btes": "BOX", "boite": "BOX", "boites": "BOX",
-    "bt": "BOX", "kar": "BOX", "doos": "BOX", "dozen": "BOX", "schachtel": "BOX", "bx": "BOX",
-    "pk": "BOX", "pack": "BOX", "paquet": "BOX", "paquets": "BOX", "sachet": "BOX",
+    "box": "BOX",
+    "boxes": "BOX",
+    "bte": "BOX",
+    "btes": "BOX",
+    "boite": "BOX",
+    "boites": "BOX",
+    "bt": "BOX",
+    "kar": "BOX",
+    "doos": "BOX",
+    "dozen": "BOX",
+    "schachtel": "BOX",
+    "bx": "BOX",
+    "pk": "BOX",
+    "pack": "BOX",
+    "paquet": "BOX",
+    "paquets": "BOX",
+    "sachet": "BOX",
     # cartons, pallets, weight, volume
-    "car": "CAR", "carton": "CAR", "cartons": "CAR", "ct": "CAR", "ctn": "CAR", "krt": "CAR",
-    "pal": "PAL", "palette": "PAL", "palettes": "PAL", "pallet": "PAL", "pallets": "PAL",
-    "kg": "KG", "kgs": "KG", "kilo": "KG", "kilos": "KG", "kgm": "KG",
-    "l": "L", "litre": "L", "litres": "L", "liter": "L", "ltr": "L", "ltr.": "L",
+    "car": "CAR",
+    "carton": "CAR",
+    "cartons": "CAR",
+    "ct": "CAR",
+    "ctn": "CAR",
+    "krt": "CAR",
+    "pal": "PAL",
+    "palette": "PAL",
+    "palettes": "PAL",
+    "pallet": "PAL",
+    "pallets": "PAL",
+    "kg": "KG",
+    "kgs": "KG",
+    "kilo": "KG",
+    "kilos": "KG",
+    "kgm": "KG",
+    "l": "L",
+    "litre": "L",
+    "litres": "L",
+    "liter": "L",
+    "ltr": "L",
+    "ltr.": "L",
     "mtr_un": "M",  # UN/ECE Rec 20 "MTR"
 }
 
@@ -203,12 +328,30 @@ def clean_text(text: str | None) -> str:
 
 # UN/ECE Recommendation 20 (and Rec 21 "X.." package) codes used by UBL, Order-X and EDIFACT
 UNIT_CODES: dict[str, str] = {
-    "C62": "PCE", "H87": "PCE", "EA": "PCE", "PCE": "PCE", "NAR": "PCE",
-    "MTR": "M", "KGM": "KG", "LTR": "L",
-    "RO": "ROL", "XRO": "ROL", "RL": "ROL", "XRL": "ROL",
-    "BX": "BOX", "XBX": "BOX", "PK": "BOX", "XPK": "BOX",
-    "CT": "CAR", "XCT": "CAR", "CS": "CAR", "XCS": "CAR",
-    "PF": "PAL", "PX": "PAL", "XPX": "PAL", "XPF": "PAL",
+    "C62": "PCE",
+    "H87": "PCE",
+    "EA": "PCE",
+    "PCE": "PCE",
+    "NAR": "PCE",
+    "MTR": "M",
+    "KGM": "KG",
+    "LTR": "L",
+    "RO": "ROL",
+    "XRO": "ROL",
+    "RL": "ROL",
+    "XRL": "ROL",
+    "BX": "BOX",
+    "XBX": "BOX",
+    "PK": "BOX",
+    "XPK": "BOX",
+    "CT": "CAR",
+    "XCT": "CAR",
+    "CS": "CAR",
+    "XCS": "CAR",
+    "PF": "PAL",
+    "PX": "PAL",
+    "XPX": "PAL",
+    "XPF": "PAL",
 }
 
 
@@ -252,3 +395,25 @@ def price_per_unit(price: Decimal | None, basis: Decimal | None) -> Decimal | No
     if value != value.quantize(Decimal("0.000001")):
         value = value.quantize(Decimal("0.000001"))
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def parse_number_as(text: str | None, decimal_sep: str) -> Decimal | None:
+    """A number whose decimal separator is known for the whole file ('.' or ','): in a file with
+    decimal points '300.000' is 300, in a file with decimal commas '1.234' is 1234."""
+    if text is None:
+        return None
+    s = re.sub(r"(?i)(eur|euros?|€|\$|£|chf)", "", str(text)).strip()
+    if not s:
+        return None
+    negative = s.startswith("-") or (s.startswith("(") and s.endswith(")"))
+    s = s.strip("()+- ")
+    if not _NUMBER.match(s):
+        return None
+    s = _SPACES.sub("", s)
+    thousands = "," if decimal_sep == "." else "."
+    s = s.replace(thousands, "").replace(decimal_sep, ".")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        return None
+    return -value if negative else value

@@ -13,7 +13,7 @@ Reader = Callable[[bytes, str], Order]
 
 def _readers() -> dict[str, Reader]:
     # Imported here so that a reader's heavy dependencies load only when that kind is seen.
-    from extractors import delimited, edifact, email_reader, image, orderx, pdf, spreadsheet, ubl
+    from extractors import delimited, edifact, email_reader, image, orderx, pdf, spreadsheet, ubl, xmlsafe
 
     return {
         "pdf": pdf.read_pdf,
@@ -26,6 +26,7 @@ def _readers() -> dict[str, Reader]:
         "orderx": orderx.read_orderx,
         "edifact": edifact.read_edifact,
         "image": image.read_image,
+        "xml": xmlsafe.read_xml,
     }
 
 

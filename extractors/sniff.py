@@ -22,7 +22,11 @@ def sniff(data: bytes, filename: str = "") -> str:
         return "xls"  # OLE2: legacy Excel (an Outlook .msg is also OLE2; intake handles it)
     text = _decode_head(head)
     stripped = text.lstrip("\ufeff \r\n\t")
-    if stripped.startswith("UNA") or re.match(r"^UNB\+", stripped) or re.search(r"(^|')UNH\+[^']*ORDERS", stripped):
+    if (
+        stripped.startswith("UNA")
+        or re.match(r"^UNB\+", stripped)
+        or re.search(r"(^|')UNH\+[^']*ORDERS", stripped)
+    ):
         return "edifact"
     if stripped.startswith("<"):
         return _xml_kind(text)
@@ -65,14 +69,16 @@ def _zip_kind(data: bytes) -> str:
 def _xml_kind(text: str) -> str:
     if re.search(r"urn:oasis:names:specification:ubl:schema:xsd:Order-2", text):
         return "ubl"
-    if re.search(r"urn:un:unece:uncefact:data:standard:SCRDMCCBDACIOMessageStructure|CrossIndustryOrder", text):
+    if re.search(r"SCRDMCCBDACIOMessageStructure|CrossIndustryOrder", text):
         return "orderx"
     if re.search(r"<(\w+:)?html[\s>]", text, re.IGNORECASE):
         return "text"
     return "xml"
 
 
-_HEADER_LINE = re.compile(r"^(From|To|Subject|Date|Message-ID|MIME-Version|Received|Return-Path|Content-Type):", re.M | re.I)
+_HEADER_LINE = re.compile(
+    r"^(From|To|Subject|Date|Message-ID|MIME-Version|Received|Return-Path|Content-Type):", re.M | re.I
+)
 
 
 def _looks_like_email(text: str) -> bool:

@@ -67,8 +67,11 @@ class _UblReader:
         self.root = root
         self.source = source
         self.order = Order(file=filename, document_kind="ubl")
-        seller_country = text_of(_find(root, "cac:SellerSupplierParty/cac:Party/cac:PostalAddress/"
-                                             "cac:Country/cbc:IdentificationCode"))
+        seller_country = text_of(
+            _find(
+                root, "cac:SellerSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode"
+            )
+        )
         # an envelope leaves out the sender's own country: the seller's, else France (French distributors)
         self.home_country = (seller_country or "FR").upper()
 
@@ -122,15 +125,15 @@ class _UblReader:
         street = text_of(_find(address, "cbc:StreetName"))
         number = text_of(_find(address, "cbc:BuildingNumber"))
         if street and number and number not in street:
-            street = f"{number} {street}" if (country_code or self.home_country) in NUMBER_FIRST else (
-                f"{street} {number}")
+            street = (
+                f"{number} {street}"
+                if (country_code or self.home_country) in NUMBER_FIRST
+                else (f"{street} {number}")
+            )
         add_unique(lines, street or number)
         add_unique(lines, text_of(_find(address, "cbc:AdditionalStreetName")))
         for line in _findall(address, "cac:AddressLine/cbc:Line"):
             add_unique(lines, text_of(line))
-        postbox = text_of(_find(address, "cbc:Postbox"))
-        if postbox:
-            add_unique(lines, postbox if not postbox.isdigit() else f"BP {postbox}")
         country: str | None = None
         if country_code and country_code != self.home_country:
             country = text_of(_find(address, "cac:Country/cbc:Name")) or country_code
@@ -148,9 +151,13 @@ class _UblReader:
                 continue
             location = _find(delivery, "cac:DeliveryLocation")
             party = _find(delivery, "cac:DeliveryParty")
-            address = _find(location, "cac:Address")
-            if address is None:
-                address = _find(party, "cac:PostalAddress")
+            # UBL 2.1 puts it under DeliveryLocation; UBL 2.0 senders still write DeliveryAddress
+            candidates = (
+                _find(location, "cac:Address"),
+                _find(delivery, "cac:DeliveryAddress"),
+                _find(party, "cac:PostalAddress"),
+            )
+            address = next((found for found in candidates if found is not None), None)
             name_element = _find(party, "cac:PartyName/cbc:Name")
             if name_element is None:
                 name_element = _find(location, "cbc:Name")
@@ -184,6 +191,11 @@ class _UblReader:
         ]
         for element in identifiers:
             self._hint_id(element, element.get("schemeID"))
+        for element in _findall(party, "cac:PartyIdentification/cbc:ID"):
+            value = text_of(element)
+            # a bare identifier that is no GLN, SIRET or VAT number: most often the seller's customer number
+            if value and not element.get("schemeID") and party_id_kind(value, None) is None:
+                add_unique(hints.buyer_ids, value)
         for scheme in _findall(party, "cac:PartyTaxScheme"):
             company_id = _find(scheme, "cbc:CompanyID")
             tax = (text_of(_find(scheme, "cac:TaxScheme/cbc:ID")) or "VAT").upper()
@@ -258,7 +270,7 @@ class _UblReader:
                 break
         for standard in _findall(product, "cac:StandardItemIdentification/cbc:ID"):
             value = (text_of(standard) or "").replace(" ", "")
-            if (standard.get("schemeID") in (None, "0160", "GTIN", "EAN") and is_valid_ean(value)):
+            if standard.get("schemeID") in (None, "0160", "GTIN", "EAN") and is_valid_ean(value):
                 keep("ean", standard, value)
                 break
         name = _find(product, "cbc:Name")
@@ -281,11 +293,13 @@ class _UblReader:
                 text=f"{text_of(price)} per {text_of(basis_element)} {basis_unit}".strip(),
             )
             quantity_unit = quantity.get("unitCode") if quantity is not None else None
-            if quantity_unit and basis_unit and normalize_unit_code(quantity_unit) != normalize_unit_code(
-                basis_unit
+            if (
+                quantity_unit
+                and basis_unit
+                and normalize_unit_code(quantity_unit) != normalize_unit_code(basis_unit)
             ):
                 self.order.notes.append(
-                    f"Line {index}: price given per {basis_unit}, quantity in {quantity_unit}; check the price"
+                    f"Line {index}: price per {basis_unit}, quantity in {quantity_unit}; check the price"
                 )
         total = _find(item, "cbc:LineExtensionAmount")
         keep("line_total", total, decimal_of(text_of(total)))

@@ -18,6 +18,7 @@ from lxml import etree
 
 from extractors.errors import UnreadableDocument
 from extractors.parsing import clean_text, parse_date, parse_number
+from orderintake.domain import Order
 
 Element: TypeAlias = etree._Element
 
@@ -140,13 +141,43 @@ def date_of(text: str | None, date_format: str | None = None) -> dt.date | None:
     return parse_date(value)
 
 
-
 # ISO 6523 ICD / Peppol EAS schemes a party identifier may carry, by what the hints keep
 _GLN_SCHEMES = {"0088", "GLN", "EAN"}
-_LEGAL_SCHEMES = {"0002", "0009", "0208", "0106", "0190", "0007", "0060", "0037", "0096", "0184", "0212",
-                  "0213", "SIRET", "SIREN", "FR:SIRET", "FR:SIREN"}
-_VAT_SCHEMES = {"VA", "VAT", "9957", "9925", "9930", "9944", "9906", "9914", "9915", "9920", "9931",
-                "FR:VAT", "BE:VAT", "DE:VAT", "NL:VAT"}
+_LEGAL_SCHEMES = {
+    "0002",
+    "0009",
+    "0208",
+    "0106",
+    "0190",
+    "0007",
+    "0060",
+    "0037",
+    "0096",
+    "0184",
+    "0212",
+    "0213",
+    "SIRET",
+    "SIREN",
+    "FR:SIRET",
+    "FR:SIREN",
+}
+_VAT_SCHEMES = {
+    "VA",
+    "VAT",
+    "9957",
+    "9925",
+    "9930",
+    "9944",
+    "9906",
+    "9914",
+    "9915",
+    "9920",
+    "9931",
+    "FR:VAT",
+    "BE:VAT",
+    "DE:VAT",
+    "NL:VAT",
+}
 _VAT_NUMBER = re.compile(r"^(?:[A-Z]{2}|EL)[0-9A-Z]{8,12}$")
 
 
@@ -174,3 +205,21 @@ def add_unique(values: list[str], value: str | None) -> None:
     cleaned = clean_text(value)
     if cleaned and cleaned not in values:
         values.append(cleaned)
+
+
+def read_xml(data: bytes, filename: str) -> Order:
+    """Any XML order: dispatched on the root element's namespace and name, not on the file's head."""
+    # the readers import this module, so they are imported here, when a document needs them
+    from extractors.orderx import ROOT_NAMES, read_orderx
+    from extractors.ubl import ORDER_NS, read_ubl
+
+    root = parse_xml(data)
+    if namespace(root) == ORDER_NS and local_name(root) == "Order":
+        return read_ubl(data, filename)
+    if local_name(root) in ROOT_NAMES:
+        return read_orderx(data, filename)
+    raise UnreadableDocument(
+        f"this XML ({local_name(root)!r} in {namespace(root) or 'no namespace'!r}) is not a purchase order "
+        "(UBL Order or Order-X)",
+        f"ce XML ({local_name(root)!r}) n'est pas un bon de commande (UBL Order ou Order-X)",
+    )

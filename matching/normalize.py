@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-from extractors.parsing import fold
+
+def word_set(text: str) -> frozenset[str]:
+    """The white-space separated words of `text`, for writing word lists compactly."""
+    return frozenset(text.split())
+
 
 # --------------------------------------------------------------------------- item codes
 
@@ -53,12 +58,12 @@ SIRET_IN_TEXT = re.compile(r"(?<![\d])(\d{3}[\s.]?\d{3}[\s.]?\d{3}(?:[\s.]?\d{5}
 EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
 
 # Web-mail and ISP domains: anybody can have an address there, so they identify nobody.
-PUBLIC_DOMAINS = frozenset(
+PUBLIC_DOMAINS = word_set(
     """gmail.com googlemail.com outlook.com outlook.fr hotmail.com hotmail.fr hotmail.be live.com live.fr
-    live.be msn.com yahoo.com yahoo.fr ymail.com icloud.com me.com mac.com aol.com aol.fr orange.fr wanadoo.fr
-    free.fr sfr.fr neuf.fr laposte.net bbox.fr numericable.fr club-internet.fr gmx.fr gmx.com gmx.de gmx.net
-    web.de t-online.de proton.me protonmail.com skynet.be telenet.be proximus.be scarlet.be voo.be hotmail.nl
-    ziggo.nl kpnmail.nl mail.com yandex.com zoho.com tutanota.com""".split()
+    live.be msn.com yahoo.com yahoo.fr ymail.com icloud.com me.com mac.com aol.com aol.fr orange.fr
+    wanadoo.fr free.fr sfr.fr neuf.fr laposte.net bbox.fr numericable.fr club-internet.fr gmx.fr gmx.com
+    gmx.de gmx.net web.de t-online.de proton.me protonmail.com skynet.be telenet.be proximus.be
+    scarlet.be voo.be hotmail.nl ziggo.nl kpnmail.nl mail.com yandex.com zoho.com tutanota.com"""
 )
 
 
@@ -79,21 +84,19 @@ def is_public_domain(domain: str) -> bool:
 
 # --------------------------------------------------------------------------- product texts
 
-STOPWORDS = frozenset(
+STOPWORDS = word_set(
     """de du des la le les l d au aux en et pour par avec sur sous dans un une the of for with and to in on
-    van het een voor met en op der die das und mit fur von zum zur im""".split()
+    van het een voor met en op der die das und mit fur von zum zur im"""
 )
 # Words that describe packing or the order rather than the product.
-NOISE = frozenset("""svp merci ref reference art article env environ qte qty""".split())
+NOISE = word_set("""svp merci ref reference art article env environ qte qty mm2""")
 
 _LENGTH = {"mm": 1, "cm": 10, "m": 1000, "km": 1_000_000}
 _VOLUME = {"ml": 1, "cl": 10, "dl": 100, "l": 1000}
 _WEIGHT = {"g": 1, "kg": 1000}
-_UNIT_SUFFIXES = (
-    "mm2|mm|cm|km|m|ml|cl|dl|l|kg|g|ma|ka|a|kva|va|kw|w|mv|kv|v|ah|mah|lm|hz|p|k|bar|pcs|pce|kwh"
-)
+_UNIT_SUFFIXES = "mm2|mm|cm|km|m|ml|cl|dl|l|kg|g|ma|ka|a|kva|va|kw|w|mv|kv|v|ah|mah|lm|hz|p|k|bar|pcs|pce|kwh"
 _NUM_UNIT = re.compile(rf"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s?({_UNIT_SUFFIXES})(?![a-z0-9])")
-_SECTION = re.compile(r"(?<![a-z0-9.])(\d{1,3})\s?[gx×*]\s?(\d+(?:\.\d+)?)(?![0-9])")
+_SECTION = re.compile(r"(?<![a-z0-9.])(\d{1,3}(?:\.\d+)?)\s?[gx×*]\s?(\d+(?:\.\d+)?)(?![0-9])")
 _DIAMETER = re.compile(r"(?:ø|⌀|\bdiam\.?|\bdia\.?|\bd\.|\bdn)\s?(\d+(?:\.\d+)?)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.+/\-][a-z0-9]+)*")
 
@@ -113,23 +116,36 @@ def _unit_sub(m: re.Match[str]) -> str:
     return f"{_fmt(number)}{unit}"
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_DECIMAL_COMMA = re.compile(r"(\d),(\d)")
+_SQUARE_MM = re.compile(r"(?<=\d)\s?(?:mm\^?2|mmq|mm 2\b)")
+
+
+def fast_fold(text: str) -> str:
+    """extractors.parsing.fold, faster on the many names of a large catalogue."""
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
+
+
 def canonical_text(text: str) -> str:
-    """Lower case, no accents, decimal dots, '3G2,5' -> '3x2.5', '20 cl' and '0,2 L' -> '200ml', 'Ø20' -> 'd20'."""
+    """Lower case, no accents, decimal dots: '3G2,5' -> '3x2.5', '0,2 L' -> '200ml', 'Ø20' -> 'd20'."""
     t = unicodedata.normalize("NFKC", text or "")
     t = t.replace("²", "2").replace("Ø", "ø").replace("⌀", "ø")
-    t = fold(t)
+    t = fast_fold(t)
     t = t.replace("’", "'").replace("`", "'")
-    t = re.sub(r"(\d),(\d)", r"\1.\2", t)
-    t = re.sub(r"(?<=\d)\s?(?:mm\^?2|mmq|mm 2\b)", "mm2", t)
+    t = _DECIMAL_COMMA.sub(r"\1.\2", t)
+    t = _SQUARE_MM.sub("mm2", t)
     t = _DIAMETER.sub(lambda m: f" d{m.group(1)} ", t)
-    t = _SECTION.sub(lambda m: f"{m.group(1)}x{m.group(2)}", t)
+    t = _SECTION.sub(lambda m: f"{m.group(1)}x{m.group(2)} ", t)
     t = _NUM_UNIT.sub(_unit_sub, t)
     return t
 
 
+@lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
     """A light plural / feminine folding for word tokens: 'grises' and 'gris', 'boîtes' and 'boîte' meet."""
-    if any(c.isdigit() for c in token) or len(token) <= 3:
+    if len(token) <= 3 or not token.isalpha():
         return token
     previous = ""
     while token != previous and len(token) > 3:
@@ -141,35 +157,49 @@ def stem(token: str) -> str:
     return token
 
 
-def tokens(text: str) -> list[str]:
-    """Canonical tokens of a product text, separators inside codes removed ('221-413' -> '221413')."""
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DECIMAL = re.compile(r"\d\.\d")
+_INNER_SEP = re.compile(r"[\-/]")
+
+
+def analyse(text: str) -> tuple[list[str], list[str]]:
+    """(tokens, pieces): the canonical tokens of a product text, separators inside codes removed
+    ('221-413' -> '221413'), and the pieces of hyphenated tokens ('va-et-vient' -> 'va', 'vient')
+    to meet customers who split them."""
     out: list[str] = []
+    parts: list[str] = []
     for raw in _TOKEN.findall(canonical_text(text)):
         if raw in STOPWORDS or raw in NOISE:
             continue
-        if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+        if _PLAIN_NUMBER.fullmatch(raw):
             out.append(_fmt(float(raw)) if "." in raw else raw.lstrip("0") or "0")
             continue
-        joined = re.sub(r"[\-/]", "", raw)
-        if "." in joined and not re.search(r"\d\.\d", joined):
+        decimal = bool(_DECIMAL.search(raw))
+        # '221-413' is one code, but '0.08-4' is a range of two numbers
+        joined = raw if decimal else _INNER_SEP.sub("", raw)
+        if "." in joined and not decimal:
             joined = joined.replace(".", "")
         out.append(stem(joined))
-    return out
+        if "-" in raw or "/" in raw:
+            parts.extend(stem(p) for p in _INNER_SEP.split(raw) if p and p not in STOPWORDS)
+    return out, parts
+
+
+def tokens(text: str) -> list[str]:
+    """Canonical tokens of a product text (see analyse)."""
+    return analyse(text)[0]
 
 
 def token_parts(text: str) -> list[str]:
-    """The pieces of hyphenated tokens ('va-et-vient' -> 'va', 'vient'), to meet customers who split them."""
-    parts: list[str] = []
-    for raw in _TOKEN.findall(canonical_text(text)):
-        if "-" in raw or "/" in raw:
-            for piece in re.split(r"[\-/]", raw):
-                if piece and piece not in STOPWORDS:
-                    parts.append(stem(piece))
-    return parts
+    """Pieces of the hyphenated tokens of a product text (see analyse)."""
+    return analyse(text)[1]
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def is_numeric_token(token: str) -> bool:
-    return any(c.isdigit() for c in token)
+    return _DIGIT.search(token) is not None
 
 
 def number_of(token: str) -> str | None:

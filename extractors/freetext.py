@@ -1,0 +1,1377 @@
+"""Order lines, dates and addresses from free text, as people write them in e-mails.
+
+"3 couronnes de R2V 3G2.5", "12 x disjoncteur 16A", "- 150 colliers 4,8x200 à 0,05 €",
+"septante-cinq mètres de câble", "Disjoncteur 16A x 12"; "livraison jeudi prochain";
+"livraison sur le chantier : 12 rue ..., 59000 Lille". French first, English, German and Dutch.
+
+Every regular expression runs on `folded` text (lower case, accents removed, same length as the
+original), and values are sliced from the original so descriptions keep their accents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from extractors.parsing import MONTHS, find_dates, is_valid_ean, normalize_unit, parse_number
+from orderintake.domain import OrderLine, Provenance
+
+MAX_QUANTITY = Decimal(100000)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    folded = base.lower() if len(base) == 1 else ch.lower()
+    return folded if len(folded) == 1 else ch
+
+
+def fold_same_length(text: str) -> str:
+    """Lower case without accents, one character for one character (offsets stay valid)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(ch) for ch in text)
+
+
+# --------------------------------------------------------------------------- number words
+NUMBER_WORDS: dict[str, int] = {
+    # French (with the Belgian and Swiss tens)
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "vingts": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "septante": 70,
+    "huitante": 80,
+    "octante": 80,
+    "nonante": 90,
+    "cent": 100,
+    "cents": 100,
+    "mille": 1000,
+    "douzaine": 12,
+    "douzaines": 12,
+    "demi": 0,
+    "demie": 0,
+    # English
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
+    # German
+    "ein": 1,
+    "eine": 1,
+    "einen": 1,
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "funf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "neun": 9,
+    "zehn": 10,
+    "elf": 11,
+    "zwolf": 12,
+    "zwanzig": 20,
+    "dreissig": 30,
+    "funfzig": 50,
+    "hundert": 100,
+    # Dutch
+    "een": 1,
+    "twee": 2,
+    "drie": 3,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "negen": 9,
+    "tien": 10,
+    "twaalf": 12,
+    "twintig": 20,
+    "dertig": 30,
+    "veertig": 40,
+    "vijftig": 50,
+    "honderd": 100,
+}
+# Words that are also articles: a quantity only when a unit word follows ("une couronne de ...").
+ARTICLE_NUMBERS = {"un", "une", "one", "ein", "eine", "einen", "een"}
+_MULTIPLIERS = {"cent": 100, "cents": 100, "hundred": 100, "hundert": 100, "honderd": 100}
+_DOZENS = {"douzaine", "douzaines", "dozen"}
+
+_NW = "|".join(
+    sorted((re.escape(w) for w in NUMBER_WORDS if w not in ("demi", "demie")), key=len, reverse=True)
+)
+_NUMBER_PHRASE = re.compile(rf"(?<![\w'-])(?:{_NW})(?:(?:-|\s+)(?:et(?:-|\s+))?(?:{_NW}))*(?![\w'-])")
+
+
+def words_to_number(phrase: str) -> int | None:
+    """'septante-cinq' -> 75, 'quatre-vingt-dix' -> 90, 'deux cents' -> 200, 'une douzaine' -> 12."""
+    words = [w for w in re.split(r"[-\s]+", fold_same_length(phrase).strip()) if w and w != "et"]
+    if not words or any(w not in NUMBER_WORDS for w in words):
+        return None
+    total, current = 0, 0
+    for word in words:
+        value = NUMBER_WORDS[word]
+        if word in _MULTIPLIERS:
+            current = max(current, 1) * value
+        elif word in ("mille", "thousand"):
+            total += max(current, 1) * 1000
+            current = 0
+        elif word in _DOZENS:
+            current = max(current, 1) * 12
+        elif value == 20 and current % 100 == 4 and word in ("vingt", "vingts"):
+            current += 76  # quatre-vingt(s)
+        else:
+            current += value
+    result = total + current
+    return result or None
+
+
+# --------------------------------------------------------------------------- vocabularies
+_STREET_WORDS = (
+    r"rue|r\.|avenue|av\.?|ave|bd|boulevard|blvd|chemin|ch\.|place|pl\.|route|rte|allee|impasse|imp\.|quai"
+    r"|chaussee|cours|faubourg|fbg|square|parvis|voie|passage|sentier|lotissement|residence|zone|za|zi|zac"
+    r"|parc|lieu-dit|hameau|rond-point|street|st\.|road|rd\.?|lane|drive|way|straat|str\.|strasse|laan"
+    r"|weg|steenweg|plein|dreef|kaai|lei|markt|gasse|platz|allee|ring|damm"
+)
+_STREET = re.compile(rf"(?<![\w.,])\d{{1,4}}(?:\s?(?:bis|ter|[a-d]))?,?\s+(?:{_STREET_WORDS})(?![\w])")
+_NUMBER_KEYWORDS = re.compile(
+    r"(?<![\w])(?:siret|siren|tva|vat|btw|ust(?:-?id(?:nr)?)?|n°|no\.|nr\.?|numero|number|tel|tel\.|telephone|phone"
+    r"|fax|gsm|mobile|mob\.|portable|port\.|t\.|m\.|f\.|bp|cs|cedex|ref\.?|reference|art\.?|folio|page|rev\.?"
+    r"|version|lot|bat\.?|batiment|porte|etage|code|semaine|sem\.|week|wk|kw|devis|quote|offre|offerte"
+    r"|angebot|facture|invoice|iban|bic|rcs|ape|naf|capital|bus|boite postale|postbus|app\.?|apt\.?)"
+    r"\s*[:.]?\s*(?:[a-z]{1,3}\s?)?\+?\d[\d\s./-]*"
+)
+_PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?(?:\(0\)\s?)?)?\d{1,4}(?:[\s./-]\d{2,4}){2,}")
+_LONG_NUMBER = re.compile(r"(?<![\w])0\d{8,9}(?![\w])")
+_TIME = re.compile(r"(?<![\w])\d{1,2}\s?(?:h(?:\d{2})?|:\d{2})(?![\w])")
+_MONEY = re.compile(r"(?:€|eur\b|euros?\b|chf\b)\s?\d[\d\s.,]*|\d[\d\s.,]*\s?(?:€|eur(?:os?)?\b|chf\b|\$)")
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
+_PARTIAL_DATE = re.compile(r"(?<![\w/.])(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?(?![\w/]|[.]\d)")
+_MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MONTH = re.compile(
+    rf"(?<![\w])(\d{{1,2}})(?:er|st|nd|rd|th|e)?\.?\s+({_MONTH_WORDS})(?![a-z])\.?(?:\s+(\d{{4}}))?"
+)
+_MONTH_DAY = re.compile(
+    rf"(?<![\w])({_MONTH_WORDS})(?![a-z])\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d/])(?:,?\s+(\d{{4}}))?"
+)
+_EMAIL_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_CODEISH_PLUS = re.compile(r"[jJ]\s?\+\s?\d+|\+\d+")
+_POSTCODE_CITY = re.compile(r"(?<![\w.,/-])(?:[A-Za-z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+(?=[A-ZÀ-Ý])")
+
+WEEKDAYS: dict[str, int] = {
+    "lundi": 0,
+    "mardi": 1,
+    "mercredi": 2,
+    "jeudi": 3,
+    "vendredi": 4,
+    "samedi": 5,
+    "dimanche": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "montag": 0,
+    "dienstag": 1,
+    "mittwoch": 2,
+    "donnerstag": 3,
+    "freitag": 4,
+    "samstag": 5,
+    "sonnabend": 5,
+    "sonntag": 6,
+    "maandag": 0,
+    "dinsdag": 1,
+    "woensdag": 2,
+    "donderdag": 3,
+    "vrijdag": 4,
+    "zaterdag": 5,
+    "zondag": 6,
+}
+_WEEKDAY_WORDS = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_WEEKDAY = re.compile(
+    rf"(?<![\w])(?:(?:prochain|next|this|ce|volgende|deze|komende|nachsten|nachster|kommenden|diesen)\s+)?"
+    rf"({_WEEKDAY_WORDS})(?![a-z])(?:\s+(?:prochain|qui vient|next))?"
+    rf"(?:(?:\s+(?:de\s+la\s+)?(semaine\s+prochaine|next\s+week|volgende\s+week|nachste\s+woche))"
+    rf"|(?:\s+(?:le\s+|the\s+|den\s+)?(\d{{1,2}})(?:er|st|nd|rd|th|e)?(?![\d/.:h]|\s?[a-z]{{2,}}\.?\s+\d{{4}})))?"
+)
+_RELATIVE_DAYS = re.compile(
+    r"(?<![\w'])(apres-demain|apres demain|day after tomorrow|overmorgen|ubermorgen|demain|tomorrow"
+    r"|morgen|aujourd'hui|aujourd’hui|today|vandaag|heute)(?![\w])"
+)
+_RELATIVE_OFFSETS = {
+    "demain": 1,
+    "tomorrow": 1,
+    "morgen": 1,
+    "apres-demain": 2,
+    "apres demain": 2,
+    "day after tomorrow": 2,
+    "overmorgen": 2,
+    "ubermorgen": 2,
+    "aujourd'hui": 0,
+    "aujourd’hui": 0,
+    "today": 0,
+    "vandaag": 0,
+    "heute": 0,
+}
+
+# Words that cannot start a product description after a number ("3 jours", "16 et", "8 rue").
+_STOP_FIRST = {
+    "et",
+    "ou",
+    "a",
+    "au",
+    "aux",
+    "en",
+    "le",
+    "la",
+    "les",
+    "l",
+    "du",
+    "des",
+    "pour",
+    "par",
+    "sur",
+    "dans",
+    "avec",
+    "sans",
+    "chez",
+    "que",
+    "qui",
+    "se",
+    "ce",
+    "il",
+    "je",
+    "on",
+    "nous",
+    "vous",
+    "jours",
+    "jour",
+    "semaines",
+    "semaine",
+    "mois",
+    "ans",
+    "an",
+    "annees",
+    "heures",
+    "heure",
+    "minutes",
+    "min",
+    "h",
+    "fois",
+    "personnes",
+    "km",
+    "mn",
+    "sec",
+    "pm",
+    "am",
+    "eme",
+    "e",
+    "er",
+    "and",
+    "or",
+    "the",
+    "to",
+    "for",
+    "in",
+    "at",
+    "with",
+    "of",
+    "days",
+    "day",
+    "weeks",
+    "week",
+    "months",
+    "years",
+    "hours",
+    "times",
+    "und",
+    "oder",
+    "der",
+    "die",
+    "das",
+    "fur",
+    "mit",
+    "tage",
+    "wochen",
+    "het",
+    "voor",
+    "met",
+    "dagen",
+    "weken",
+    "jaar",
+    "uur",
+    "keer",
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "decembre",
+    "november",
+    "december",
+    "october",
+    "rue",
+    "avenue",
+    "boulevard",
+    "bd",
+    "chemin",
+    "place",
+    "route",
+    "allee",
+    "impasse",
+    "quai",
+    "chaussee",
+    "street",
+    "road",
+    "straat",
+    "laan",
+    "weg",
+    "steenweg",
+    "strasse",
+    "euros",
+    "euro",
+    "eur",
+    "ht",
+    "ttc",
+    "cts",
+    "points",
+    "postes",
+    "mm",
+    "cm",
+    "mm2",
+    "kw",
+    "kva",
+    "v",
+    "w",
+    "ma",
+}
+# Box types: "boîte d'encastrement" is a product, "boîte de vis" is a unit.
+_BOX_PRODUCT_WORDS = {
+    "encastrement",
+    "derivation",
+    "jonction",
+    "raccordement",
+    "connexion",
+    "distribution",
+    "sol",
+    "plafond",
+    "centre",
+    "centrage",
+    "applique",
+    "dcl",
+    "pavillon",
+    "tirage",
+    "encastrer",
+    "cloison",
+    "etancheite",
+    "etanche",
+    "branchement",
+    "coupure",
+    "comptage",
+    "interface",
+    "aux",
+    "lettres",
+    "fusibles",
+    "fusible",
+    "soudure",
+}
+_BOX_UNIT_WORDS = {"boite", "boites", "bte", "btes", "boitier", "boitiers"}
+# Packaging words of other languages and trades that the shared unit table does not list.
+_EXTRA_UNITS = {
+    "case": "CAR",
+    "cases": "CAR",
+    "karton": "CAR",
+    "kartons": "CAR",
+    "kartonnen": "CAR",
+    "doos": "BOX",
+    "dozen": "BOX",
+    "pak": "BOX",
+    "pakken": "BOX",
+    "packung": "BOX",
+    "packungen": "BOX",
+    "paket": "BOX",
+    "pakete": "BOX",
+    "packs": "BOX",
+    "bobine": "ROL",
+    "bobines": "ROL",
+    "rollen": "ROL",
+    "rol": "ROL",
+    "rollos": "ROL",
+    "meters": "M",
+    "metros": "M",
+    "stucks": "PCE",
+    "stuck": "PCE",
+    "palette": "PAL",
+    "paletten": "PAL",
+    "pallets": "PAL",
+    "liters": "L",
+    "litres": "L",
+    "kilogrammes": "KG",
+}
+# Unit words that are also ordinary words where they would stand.
+_UNIT_EXCLUDED = {"un", "ex", "st", "ro", "ea", "pk", "tou", "cour", "e", "t", "mt"}
+_CONNECTORS = re.compile(
+    r"(?:\s+(?:et|and|und|en|plus|ainsi que|&|\+|ainsi qu'|as well as|sowie|alsook)\s*|\s*[,;+]\s*)"
+    r"(?:(?:eventuellement|aussi|also|encore|puis|enfin|optionally|evtl\.?|eventueel|ook|noch|peut-etre)\s+)?$"
+)
+_TRIGGERS = re.compile(
+    r"(?<![\w])(?:faut|besoin|command|rajout|ajout|prevoir|prepar|envoy|livr|mettre|met(?:s|tez)|reserv|need"
+    r"|order|send|add|ship|deliver|bestel|nodig|stuur|lever|brauch|benotig|liefer|schick|mir|moi|nous|please"
+    r"|merci|svp|stp|also|aussi|encore|plus|voudri\w*|souhait\w*|aimeri\w*|prend\w*|prenons|veuillez|pouvez"
+    r"|pourriez|peux|want|would like|like to|require|möchte|mochte|hatte gern|graag|wil|willen|bonjour|salut"
+    r"|hello|hallo)|\w*:\s*$"
+)
+_CUT = re.compile(
+    r"\s*(?:[,;(]\s*|\s)(?:livr\w*|a livrer|pour (?:le |la |l')?(?:chantier|site|livraison|depot)|svp|stp"
+    r"|merci|please|thanks|asap|bitte|graag|s'il vous pla\w*|s'il te pla\w*|urgent|deliver\w*|lever\w*"
+    r"|liefer\w*|au depot|sur (?:le )?chantier|on site|op de werf"
+    rf"|(?:pour |avant |d'ici |des |for |by |on |le |ce |voor |tegen |bis |am )?(?:{_WEEKDAY_WORDS}|demain"
+    r"|apres-demain|aujourd'hui|tomorrow|today|morgen|overmorgen|heute|vandaag|ce matin|cet apres-midi"
+    r"|la semaine prochaine|next week|asap|au plus vite|des que possible|rapidement))\b"
+)
+_BULLET = re.compile(
+    r"^[ \t]*(?:[-*•·–—►▪◦+]+[ \t]*|(?P<num>\d{1,3})[ \t]*[.)][ \t]+(?=\S)|[a-z]\)[ \t]+)", re.M
+)
+_REF = re.compile(
+    r"\(?\s*(?<![\w])(?:r[eé]f(?:[eé]rence)?|ref(?:erence)?|art(?:icle)?|art\.?-?nr|artikel(?:nummer)?|code"
+    r"|item|part(?:\s?(?:no|number|nr))?|bestelnr|bestellnr|p/n|pn|sku|ean|gtin)\.?\s*"
+    r"(?:n°|no\.?|nr\.?|#)?\s*[:#]?\s*"
+    r"(?P<code>[A-Za-z0-9][\w./+-]*\d[\w./+-]*|\d[\w./+-]*)\s*\)?",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(
+    r"(?:\s+(?:a|@|at|zu|voor|pour|au prix de|prix|pu|p\.u\.|prix unitaire|unit price|price)\s*:?\s*|\s*@\s*"
+    r"|\s*[(–—-]\s*|\s+)"
+    r"(?P<pre>€\s*)?(?P<price>\d{1,6}(?:[ .]\d{3})*(?:[.,]\d{1,4})?)\s*(?P<cur>€|eur(?:os?)?\b|chf\b)?"
+    r"(?P<tax>\s*(?:ht|h\.t\.|htva|hors taxes?|net|nett?o|excl\.?\s*(?:vat|btw|tax)|ex\.?\s*vat))?"
+)
+_CODE = re.compile(r"^(?P<code>[A-Za-z0-9][\w./+-]*)(?:\s{2,}|\t|\s+[-–—:|]\s+|\s*[|]\s*)(?P<rest>\S.*)$")
+_PAREN_CODE = re.compile(r"\s*\(\s*(?P<code>[A-Z0-9][A-Z0-9./-]{3,})\s*\)\s*$")
+_POSTFIX = re.compile(
+    r"(?P<desc>.*?\S)\s*(?:(?P<sep>[:=–—-]|\s[x×]|\bqt[eé]\.?|\bqty\.?|\bquantit[eé]|\bmenge|\baantal|\banzahl)\s*:?\s*)"
+    r"(?P<x>[x×]\s*)?(?P<qty>\d{1,6}(?:[.,]\d{1,3})?)\s*(?P<unit>[^\W\d_]+\.?)?\s*\.?$",
+    re.M,
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<![\w])(?:de|d'|of|van|von|x|par|per|pour|a|en|sur|le|la|les|du|des|au)\s*$"
+)
+_ADDRESS_LINE = re.compile(rf"(?<![\w])(?:{_STREET_WORDS})(?![\w])|\d{{1,4}}\s*$")
+_LABEL_LINE = re.compile(
+    r"\s*[-*•]?\s*(?:n°|no\b|num|date|tel|fax|gsm|mobile|port|commande|order|bestel|ref|code|total|tva|vat|btw"
+    r"|siret|siren|cp\b|code postal|postcode|plz|etage|batiment|bat\b|porte|page|version|lot\b|semaine|week"
+    r"|delai"
+    r"|montant|prix|price|remise|iban|bic|contact|client|compte|account|kundennummer|klantnummer)"
+)
+_QTY_AT = re.compile(r"(?P<num>\d{1,6}(?:[.,]\d{1,3})?)(?P<sep>\s*[x×*]\s*|\s+)")
+_WORD = re.compile(r"[^\W\d_][\w'’.²-]*")
+
+
+@dataclass
+class _Quantity:
+    start: int
+    end: int  # end of the separator after the number
+    value: Decimal
+    is_word: bool
+    has_x: bool
+
+
+@dataclass
+class FreeLine:
+    """An order line read from text, with where it was found."""
+
+    line: OrderLine
+    span: tuple[int, int]
+    strong: bool  # a list line (bullet, or starting with the quantity) rather than inside a sentence
+    notes: list[str] = field(default_factory=list)
+
+
+def mask_spans(text: str, folded: str | None = None) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans that are not quantities: dates, times, phones, money, streets, codes (hard), and
+    postcodes followed by a city (soft: a list line may start with '1000 Colliers')."""
+    low = folded if folded is not None else fold_same_length(text)
+    hard: list[tuple[int, int]] = []
+    for pattern in (
+        _EMAIL_URL,
+        _NUMBER_KEYWORDS,
+        _TIME,
+        _MONEY,
+        _PERCENT,
+        _PARTIAL_DATE,
+        _DAY_MONTH,
+        _STREET,
+        _CODEISH_PLUS,
+        _LONG_NUMBER,
+    ):
+        hard.extend(m.span() for m in pattern.finditer(low))
+    for m in _PHONE.finditer(low):
+        if sum(c.isdigit() for c in m.group()) >= 8:
+            hard.append(m.span())
+    hard.extend(span for _, span in find_dates(text))
+    for m in _WEEKDAY.finditer(low):
+        hard.append(m.span())
+    soft = [(m.start(), m.end()) for m in _POSTCODE_CITY.finditer(text)]
+    return hard, soft
+
+
+def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a < span[1] and span[0] < b for a, b in spans)
+
+
+class _Mask:
+    """Masked character positions, for a constant-time look per quantity on long texts."""
+
+    def __init__(self, length: int, spans: Iterable[tuple[int, int]]) -> None:
+        self.flags = bytearray(length + 1)
+        for a, b in spans:
+            self.flags[max(0, a) : max(0, b)] = b"\x01" * (max(0, b) - max(0, a))
+
+    def hits(self, start: int, end: int) -> bool:
+        return 1 in self.flags[start:end]
+
+
+def _quantities(low: str, start: int, end: int) -> list[_Quantity]:
+    """Every number or number phrase between start and end that could begin an item."""
+    out: list[_Quantity] = []
+    for m in _QTY_AT.finditer(low, start, end):
+        s = m.start()
+        if s > 0 and (low[s - 1].isalnum() or low[s - 1] in "/.,'’-+°#€$£"):
+            continue
+        raw = m.group("num")
+        if raw.startswith("0") and not re.match(r"0[.,]\d", raw):
+            continue
+        value = parse_number(raw)
+        if value is None or value <= 0 or value > MAX_QUANTITY:
+            continue
+        out.append(_Quantity(s, m.end(), value, False, bool(re.search(r"[x×*]", m.group("sep")))))
+    for m in _NUMBER_PHRASE.finditer(low, start, end):
+        value_int = words_to_number(m.group())
+        if value_int is None:
+            continue
+        sep = re.match(r"\s*[x×]\s+|\s+", low[m.end() : end])
+        if not sep:
+            continue
+        out.append(_Quantity(m.start(), m.end() + sep.end(), Decimal(value_int), True, "x" in sep.group()))
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+def _first_word(low: str, pos: int, end: int) -> tuple[str, int, int] | None:
+    m = _WORD.match(low, pos, end)
+    if not m:
+        return None
+    word = m.group().rstrip(".")
+    # "d'ICTA": the elided article is not the word
+    word = re.split(r"['’]", word)[0] if re.match(r"^[dlj]['’]", word) is None else word
+    return word, m.start(), m.start() + len(m.group())
+
+
+@dataclass
+class _Head:
+    unit: str | None
+    rest_start: int  # where the description starts
+    elliptic: bool  # "4 de 3G1,5": the product is the previous line's
+
+
+def _read_head(text: str, low: str, q: _Quantity, end: int) -> _Head | None:
+    """After the quantity: an optional unit word and 'de', then the description."""
+    pos = q.end
+    word = _first_word(low, pos, end)
+    if word is None:
+        # a code right after the number ("2 x 17VATC100", "3 R2V"): no unit
+        return _Head(None, pos, False) if re.match(r"[A-Za-z0-9]", text[pos:end]) else None
+    w, ws, we = word
+    unit = None if w in _UNIT_EXCLUDED else normalize_unit(w) or _EXTRA_UNITS.get(w)
+    after = re.match(r"\s*(?:de\s+|d['’]\s*|of\s+|van\s+|von\s+|x\s+)", low[we:end])
+    if unit and w in _BOX_UNIT_WORDS and after:
+        nxt = _first_word(low, we + after.end(), end)
+        if nxt and nxt[0] in _BOX_PRODUCT_WORDS:
+            unit = None  # "boîtes d'encastrement": the box is the product
+    if unit:
+        rest = we + (after.end() if after else 0)
+        rest += len(low[rest:end]) - len(low[rest:end].lstrip())
+        if rest >= end or not text[rest:end].strip(" .,;:"):
+            return None  # "20 m" alone is a length, not an order line
+        return _Head(unit, rest, False)
+    if w in ("de", "d"):
+        # "4 de 3G1,5" after "8 couronnes de R2V 3G2,5"
+        rest = we
+        rest += len(low[rest:end]) - len(low[rest:end].lstrip(" '’"))
+        return _Head(None, rest, True)
+    if w in _STOP_FIRST or w in WEEKDAYS or w in MONTHS:
+        return None
+    return _Head(None, pos, False)
+
+
+def _extract_price(desc: str) -> tuple[str, Decimal | None]:
+    low = fold_same_length(desc)
+    for m in _PRICE.finditer(low):
+        explicit = m.group("cur") or m.group("pre") or m.group("tax") or "@" in m.group()
+        if not explicit:
+            continue
+        if m.start() == 0:
+            continue
+        price = parse_number(m.group("price").replace(" ", ""))
+        if price is None:
+            continue
+        return desc[: m.start()], price
+    return desc, None
+
+
+def _extract_refs(desc: str) -> tuple[str, str | None]:
+    code: str | None = None
+    m = _REF.search(desc)
+    if m:
+        code = m.group("code").rstrip(".,;)")
+        desc = (desc[: m.start()] + " " + desc[m.end() :]).strip()
+    else:
+        pm = _PAREN_CODE.search(desc)
+        if pm and re.search(r"\d", pm.group("code")) and not re.fullmatch(r"[\d.,/]+", pm.group("code")):
+            code = pm.group("code")
+            desc = desc[: pm.start()]
+    return desc, code
+
+
+def _clean_desc(desc: str) -> str:
+    desc = re.sub(r"\s+", " ", desc).strip()
+    desc = re.sub(r"\(\s*\)", "", desc)
+    desc = re.sub(r"[\s,;:–—\-/.]+$", "", desc).strip()
+    desc = re.sub(r"^[\s,;:–—\-]+", "", desc).strip()
+    return desc
+
+
+def _build_line(
+    text: str,
+    start: int,
+    end: int,
+    qty: Decimal,
+    head: _Head,
+    source: str,
+    base: int,
+    strong: bool,
+    previous: OrderLine | None,
+    line_no: int | None,
+) -> OrderLine | None:
+    raw = text[head.rest_start : end]
+    desc, price = _extract_price(raw)
+    cut = _CUT.search(fold_same_length(desc))
+    if cut and cut.start() > 0:
+        desc = desc[: cut.start()]
+    desc, code = _extract_refs(desc)
+    if code is None:
+        cm = _CODE.match(desc.strip())
+        if cm and re.search(r"\d", cm.group("code")) and len(cm.group("code")) >= 3:
+            code, desc = cm.group("code"), cm.group("rest")
+    desc = _clean_desc(desc)
+    unit = head.unit
+    if head.elliptic:
+        if previous is None or not desc:
+            return None
+        unit = unit or previous.unit
+        prev_desc = previous.description or ""
+        prev_words = prev_desc.split()
+        # "8 couronnes de R2V 3G2,5, 4 de 3G1,5": the same product family, another size
+        if len(prev_words) >= 2 and re.search(r"\d", prev_words[-1]) and re.search(r"\d", desc):
+            desc = " ".join(prev_words[:-1] + [desc])
+    if not desc and code:
+        desc = code
+    if not desc:
+        return None
+    if not re.search(r"[^\W\d_]", desc) and not re.fullmatch(r"[\w./-]{4,}", desc):
+        return None  # digits alone ("12 34 56") are no product; a single code is
+    span = (base + start, base + end)
+    snippet = text[start:end].strip()
+    prov = Provenance(source=source, span=span, text=snippet)
+    line = OrderLine(
+        line_no=line_no,
+        customer_sku=code,
+        description=desc,
+        quantity=qty,
+        unit=unit,
+        unit_price=price,
+        confidence=0.95 if strong else 0.85,
+        provenance={"quantity": prov, "description": prov},
+    )
+    if code:
+        line.provenance["customer_sku"] = prov
+        digits = re.sub(r"\s", "", code)
+        if is_valid_ean(digits):
+            line.ean = digits
+    if price is not None:
+        line.provenance["unit_price"] = prov
+    return line
+
+
+def _sentence_end(text: str, low: str, start: int, end: int) -> int:
+    """The end of the sentence that starts at `start` (a period then a capital, '?' or '!')."""
+    for m in re.finditer(r"(?<=[^\s.])([.!?])\s+(?=[A-ZÀ-Ý])|[!?](?=\s|$)", text[start:end]):
+        word = re.search(r"([^\W\d_]+)$", low[start : start + m.start(1 if m.group(1) else 0)])
+        if m.group(1) == "." and word and len(word.group(1)) <= 5:
+            continue  # "prof. 40", "Disj. Acti9": an abbreviation, not the end of the sentence
+        return start + m.start()
+    return end
+
+
+def find_lines(text: str, source: str = "", base: int = 0) -> list[FreeLine]:
+    """The order lines written in `text`: list lines, and items inside a sentence.
+
+    `base` is added to the character spans recorded in provenance (the offset of `text` in the
+    document's text).
+    """
+    low = fold_same_length(text)
+    hard_spans, soft_spans = mask_spans(text, low)
+    hard, soft = _Mask(len(text), hard_spans), _Mask(len(text), soft_spans)
+    out: list[FreeLine] = []
+    previous: OrderLine | None = None
+    rows = []
+    pos = 0
+    for raw_line in text.split("\n"):
+        rows.append((pos, pos + len(raw_line)))
+        pos += len(raw_line) + 1
+    # "Disjoncteur 16A : 12" without a bullet is a list line only among other such lines
+    postfix_rows = [
+        bool(text[s:e].strip())
+        and len(text[s:e]) <= 100
+        and _POSTFIX.match(text, s + len(text[s:e]) - len(text[s:e].lstrip()), e) is not None
+        and not _LABEL_LINE.match(low, s, e)
+        for s, e in rows
+    ]
+    for index, (line_start, line_end) in enumerate(rows):
+        if not text[line_start:line_end].strip():
+            continue
+        bullet = _BULLET.match(text, line_start, line_end)
+        content = bullet.end() if bullet else line_start
+        content += len(text[content:line_end]) - len(text[content:line_end].lstrip())
+        numbered = bool(bullet and bullet.group("num"))
+        line_no = int(bullet.group("num")) if bullet and bullet.group("num") else None
+        address_before = index > 0 and _ADDRESS_LINE.search(low[rows[index - 1][0] : rows[index - 1][1]])
+        found = _items_in_line(
+            text, low, content, line_end, hard, soft, bool(bullet) and not numbered, bool(address_before)
+        )
+        in_list = bool(bullet) or (
+            postfix_rows[index]
+            and (
+                (index > 0 and postfix_rows[index - 1]) or (index + 1 < len(rows) and postfix_rows[index + 1])
+            )
+        )
+        if not found and in_list:
+            postfix = _postfix_item(text, low, content, line_end, source, base, line_no)
+            if postfix:
+                out.append(postfix)
+                previous = postfix.line
+            continue
+        for item_start, item_end, qty, head, strong in found:
+            line = _build_line(
+                text,
+                item_start,
+                item_end,
+                qty.value,
+                head,
+                source,
+                base,
+                strong,
+                previous,
+                line_no if len(found) == 1 else None,
+            )
+            if line is None:
+                continue
+            out.append(FreeLine(line=line, span=(base + item_start, base + item_end), strong=strong))
+            previous = line
+    return out
+
+
+def _items_in_line(
+    text: str,
+    low: str,
+    content: int,
+    line_end: int,
+    hard: _Mask,
+    soft: _Mask,
+    bulleted: bool,
+    after_address: bool = False,
+) -> list[tuple[int, int, _Quantity, _Head, bool]]:
+    candidates: list[tuple[_Quantity, _Head, bool]] = []
+    for q in _quantities(low, content, line_end):
+        at_start = q.start == content
+        if hard.hits(q.start, q.end - 1 if q.end > q.start + 1 else q.end):
+            continue
+        postcode = soft.hits(q.start, q.end)
+        if postcode and (not at_start or after_address or _city_only(text, q, line_end)):
+            continue  # "59100 Roubaix": a postcode and its city
+        head = _read_head(text, low, q, line_end)
+        if head is None:
+            continue
+        word = low[q.start : q.end].strip()
+        if q.is_word and word.split()[0].split("-")[0] in ARTICLE_NUMBERS and head.unit is None:
+            continue  # "un collègue", "une question": an article
+        candidates.append((q, head, at_start))
+    items: list[tuple[int, int, _Quantity, _Head, bool]] = []
+    for q, head, at_start in candidates:
+        strong = at_start
+        if not at_start:
+            before = low[content : q.start]
+            if items:
+                # a further item of the same sentence: "3 couronnes de R2V et 20 boîtes de Wago"
+                if not _CONNECTORS.search(before):
+                    continue
+            elif head.elliptic:
+                continue
+            else:
+                if q.is_word and head.unit is None:
+                    continue
+                prep = _PREPOSITION_BEFORE.search(before)
+                if prep and not _TRIGGERS.search(before[max(0, prep.start() - 20) : prep.start()]):
+                    continue  # "couronnes de 100 m", "prix pour 8": a size or a question, not an order line
+                if not q.has_x and not _TRIGGERS.search(before[-60:]):
+                    continue
+                if not _product_signal(text[head.rest_start : line_end], head):
+                    continue
+        elif head.elliptic and not items:
+            continue
+        if items:
+            prev = items[-1]
+            items[-1] = (prev[0], q.start, prev[2], prev[3], prev[4])
+        items.append((q.start, line_end, q, head, strong or bulleted))
+    # an item in running text ends with its sentence and loses the connector before the next one
+    result = []
+    for i, (s, e, q, head, strong) in enumerate(items):
+        if i == len(items) - 1:
+            e = _sentence_end(text, low, s, e)
+        segment = low[s:e]
+        conn = _CONNECTORS.search(segment.rstrip())
+        if conn and i < len(items) - 1:
+            e = s + conn.start()
+        result.append((s, e, q, head, strong))
+    return result
+
+
+def _city_only(text: str, q: _Quantity, line_end: int) -> bool:
+    """'59100 Roubaix', '75011 Paris Cedex 11': a five-digit number then a few capitalised words."""
+    words = text[q.end : line_end].split()
+    return (
+        q.value >= 1000
+        and len(str(int(q.value))) == 5
+        and 0 < len(words) <= 4
+        and all(
+            w[:1].isupper() or w.lower() in ("cedex", "sur", "en", "le", "la", "de", "d'") or w.isdigit()
+            for w in words
+        )
+    )
+
+
+def _product_signal(desc: str, head: _Head) -> bool:
+    """Inside a sentence, a product names a brand, a reference or a size, or follows a unit word."""
+    if head.unit:
+        return True
+    words = desc.split()[:6]
+    return any(re.search(r"\d", w) or (w[:1].isupper() and len(w) > 1) for w in words[:6])
+
+
+def _postfix_item(
+    text: str, low: str, start: int, end: int, source: str, base: int, line_no: int | None
+) -> FreeLine | None:
+    """'Disjoncteur 16A x 12', 'Gaine ICTA 20 : 100 m', 'Colliers T50R - qté 150'."""
+    m = _POSTFIX.match(text, start, end)
+    if not m:
+        return None
+    unit = None
+    if m.group("unit"):
+        unit = normalize_unit(m.group("unit"))
+        if unit is None:
+            return None
+    explicit = m.group("x") or (m.group("sep") and m.group("sep").strip() not in ("",)) or unit
+    if not explicit:
+        return None
+    qty = parse_number(m.group("qty"))
+    if qty is None or qty <= 0 or qty > MAX_QUANTITY:
+        return None
+    desc_text = m.group("desc")
+    if re.search(r"\d\s*$", desc_text) and not (m.group("x") or (m.group("sep") or "").strip()):
+        return None
+    head = _Head(unit, m.start("desc"), False)
+    line = _build_line(
+        text,
+        start,
+        m.start("sep") if m.group("sep") else m.start("qty"),
+        qty,
+        head,
+        source,
+        base,
+        True,
+        None,
+        line_no,
+    )
+    if line is None:
+        return None
+    span = (base + start, base + end)
+    prov = Provenance(source=source, span=span, text=text[start:end].strip())
+    line.provenance = {k: prov for k in line.provenance}
+    return FreeLine(line=line, span=span, strong=True)
+
+
+def order_lines(text: str, source: str = "", base: int = 0) -> list[OrderLine]:
+    """The order lines written in `text` (see find_lines)."""
+    return [f.line for f in find_lines(text, source, base)]
+
+
+# --------------------------------------------------------------------------- intent
+_QUOTE_REQUEST = re.compile(
+    r"faire un prix|faire une offre|me faire un devis|nous faire un devis|etablir un devis|un devis pour"
+    r"|votre meilleur prix|vos meilleurs prix|vos prix|grille tarifaire|vos tarifs|tarifs? \d{4}|un chiffrage"
+    r"|pourriez-vous (?:me|nous) chiffrer|(?:can|could) you (?:please )?quote|quotation for|price request"
+    r"|request for quot|send (?:me|us) (?:a |your )?(?:quote|prices|price list)|offerte voor|prijsopgave"
+    r"|angebot (?:fur|uber)|preisanfrage|bitte um (?:ein )?angebot|pas de commande|no order|geen bestelling"
+    r"|keine bestellung|disponibilit[eé] (?:de|des|du)|en stock \?|is .* in stock"
+)
+_ORDER_INTENT = re.compile(
+    r"bon de commande|(?<!pas de )commande(?!s? (?:pour le moment|plus tard))|commander|je commande"
+    r"|merci de (?:me |nous )?livrer|il (?:me|nous) faut|(?:pouvez|pourriez)-vous (?:me |nous )?"
+    r"(?:livrer|preparer|envoyer)|livraison|a livrer"
+    r"|(?:purchase )?order\b|please (?:deliver|send|ship|supply)|bestelling|bestellen|bestel|leveren|levering"
+    r"|bestellung|bestellen|liefern|lieferung|rajoute|ajoute|mets-moi|mettez-moi|prepare(?:r|z)"
+)
+
+
+def is_quote_request(text: str) -> bool:
+    """True when the text asks for prices or availability and does not place an order."""
+    low = fold_same_length(text)
+    if not _QUOTE_REQUEST.search(low):
+        return False
+    negated = re.search(r"pas de commande|no order|geen bestelling|keine bestellung", low)
+    return bool(negated) or not _ORDER_INTENT.search(low)
+
+
+_FIRST_N = re.compile(
+    rf"(?:les|the|de|die)\s+(\d{{1,2}}|{_NW})\s+(?:premi[eè]re?s|first|eerste|ersten)\s+"
+    r"(?:articles?|lignes?|items?|lines?|postes?|r[eé]f[eé]rences?|positions?|artikel(?:en)?|regels?|posities)"
+)
+
+
+def first_n_items(text: str) -> int | None:
+    """'je confirme les 3 premiers articles' -> 3: the reply keeps only the first n quoted lines."""
+    m = _FIRST_N.search(fold_same_length(text))
+    if not m:
+        return None
+    raw = m.group(1)
+    return int(raw) if raw.isdigit() else words_to_number(raw)
+
+
+# --------------------------------------------------------------------------- dates
+@dataclass
+class DateMention:
+    date: dt.date
+    span: tuple[int, int]
+    relative: bool  # resolved against the reference date (weekday, "demain", day without year)
+
+
+def _next_weekday(ref: dt.date, weekday: int, strictly_after: bool = True) -> dt.date:
+    days = (weekday - ref.weekday()) % 7
+    if days == 0 and strictly_after:
+        days = 7
+    return ref + dt.timedelta(days=days)
+
+
+def _year_for(ref: dt.date, month: int, day: int) -> dt.date | None:
+    """A day and month without a year: the occurrence nearest after the reference (60 days back allowed)."""
+    for year in (ref.year, ref.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= ref - dt.timedelta(days=60):
+            return candidate
+    return None
+
+
+def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
+    """Every absolute or relative date in `text`, relative ones resolved against `ref`."""
+    low = fold_same_length(text)
+    out: list[DateMention] = [DateMention(d, span, False) for d, span in find_dates(text)]
+    taken = [m.span for m in out]
+    if ref is not None:
+        for m in _DAY_MONTH.finditer(low):
+            if _overlaps(m.span(), taken) or m.group(3):
+                continue
+            month = MONTHS.get(m.group(2))
+            d = _year_for(ref, month, int(m.group(1))) if month else None
+            if d:
+                out.append(DateMention(d, m.span(), True))
+                taken.append(m.span())
+        for m in _MONTH_DAY.finditer(low):
+            if _overlaps(m.span(), taken) or m.group(3):
+                continue
+            month = MONTHS.get(m.group(1))
+            d = _year_for(ref, month, int(m.group(2))) if month else None
+            if d:
+                out.append(DateMention(d, m.span(), True))
+                taken.append(m.span())
+        for m in _PARTIAL_DATE.finditer(low):
+            if _overlaps(m.span(), taken) or m.group(3):
+                continue
+            day, month = int(m.group(1)), int(m.group(2))
+            if "." in m.group() and (len(m.group(1)) != 2 or len(m.group(2)) != 2):
+                continue  # "2.5 mm" is a size
+            d = _year_for(ref, month, day) if 1 <= month <= 12 else None
+            if d:
+                out.append(DateMention(d, m.span(), True))
+                taken.append(m.span())
+        for m in _WEEKDAY.finditer(low):
+            # "mardi 10/11", "Tuesday 17/11/2026": the written date already says which day
+            tail = low[m.end() : m.end() + 6]
+            if _overlaps(m.span(), taken) or re.match(r"\s*(?:le\s+|,\s*)?\d{1,2}\s*[/.]", tail):
+                continue
+            after_date = [t for t in taken if 0 <= t[0] - m.end() <= 4]
+            if after_date:
+                continue
+            weekday = WEEKDAYS[m.group(1)]
+            d = None
+            if m.group(2):  # "vendredi de la semaine prochaine"
+                monday = ref + dt.timedelta(days=7 - ref.weekday())
+                d = monday + dt.timedelta(days=weekday)
+            elif m.group(3):  # "lundi 16": the next date with that day and weekday
+                day = int(m.group(3))
+                probe = ref
+                for _ in range(400):
+                    if probe.day == day and probe.weekday() == weekday:
+                        d = probe
+                        break
+                    probe += dt.timedelta(days=1)
+            else:
+                d = _next_weekday(ref, weekday)
+            if d:
+                out.append(DateMention(d, m.span(), True))
+                taken.append(m.span())
+        for m in _RELATIVE_DAYS.finditer(low):
+            if _overlaps(m.span(), taken):
+                continue
+            word = m.group(1)
+            if word == "morgen":
+                original = text[m.start() : m.end()]
+                before = low[max(0, m.start() - 12) : m.start()]
+                if (
+                    original[0].isupper()
+                    and m.start() > 0
+                    and text[m.start() - 1] not in "\n"
+                    or re.search(rf"(?:{_WEEKDAY_WORDS}|heute|guten|'s)\s*$", before)
+                ):
+                    continue  # "Donnerstag Morgen", "heute Morgen": the morning
+            out.append(DateMention(ref + dt.timedelta(days=_RELATIVE_OFFSETS[word]), m.span(), True))
+            taken.append(m.span())
+    out.sort(key=lambda d: d.span[0])
+    return out
+
+
+_DELIVERY_WORDS = re.compile(
+    r"livr\w*|deliver\w*|leverin\w*|leveren|levert|geleverd|afleveren|liefer\w*|zustell\w*|enlevement"
+    r"|retrait|passer (?:le |les )?(?:prendre|chercher)|pick(?:\s|-)?up|ophalen|abholen|expedi\w*|ship\w*"
+    r"|besoin|il (?:me|nous) (?:les |le |la )?fau(?:t|dra)|need(?:ed)?|nodig|benotig\w*|brauch\w*|avant le"
+    r"|au plus tard|uiterlijk|spatestens|no later than|souhaite\w*|gewenst\w*|gewunscht\w*|requested"
+)
+_ORDER_DATE_WORDS = re.compile(
+    r"(?:commande|cde|order|bestelling|bestellung|bon de commande|po)\b[^.\n]{0,40}?"
+    r"\b(?:du|en date du|of|dated|date|van|vom|datiert)\s*:?\s*$"
+)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for m in re.finditer(r"\n\s*\n|\n(?=\s*[-*•])|(?<=[^\s.])[.!?](?=\s+[A-ZÀ-Ý])|[!?]", text):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [s for s in spans if text[s[0] : s[1]].strip()]
+
+
+def find_delivery_date(text: str, ref: dt.date | None) -> DateMention | None:
+    """The requested delivery date: the first date in a sentence about delivery."""
+    low = fold_same_length(text)
+    mentions = find_date_mentions(text, ref)
+    if not mentions:
+        return None
+    for s, e in _sentences(text):
+        kw = _DELIVERY_WORDS.search(low, s, e)
+        if not kw:
+            continue
+        inside = [m for m in mentions if s <= m.span[0] < e]
+        if not inside:
+            continue
+        # skip dates that are the order's own date ("notre commande du 02/11, livraison le 10/11")
+        inside = [m for m in inside if not _ORDER_DATE_WORDS.search(low[max(s, m.span[0] - 60) : m.span[0]])]
+        after = [m for m in inside if m.span[0] >= kw.start()]
+        chosen = after[0] if after else (inside[-1] if inside else None)
+        if chosen:
+            return chosen
+    return None
+
+
+def find_order_date(text: str) -> DateMention | None:
+    """The order's own date when the text gives it: 'notre commande du 02/11/2026'."""
+    low = fold_same_length(text)
+    for m in find_date_mentions(text, None):
+        if _ORDER_DATE_WORDS.search(low[max(0, m.span[0] - 60) : m.span[0]]):
+            return m
+    return None
+
+
+# --------------------------------------------------------------------------- delivery address
+_ADDRESS_KEYWORDS = re.compile(
+    r"(?<![\w])(?:livr\w*|deliver\w*|delivery|ship to|leveren|levering|leveradres|afleveradres|lever\w*"
+    r"|liefer\w*|adresse|address|adres|anschrift|chantier|site|werf|baustelle|depot|magasin|atelier)(?![\w])"
+)
+_CITY = re.compile(
+    r"(?P<pc>(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2}(?=\s))?)\s+"
+    r"(?P<city>[A-ZÀ-Ý][\w'’-]*(?:(?:\s|-)(?:(?:sur|sous|en|le|la|les|lez|lès|de|du|des|d'|aux|am|an|der|im"
+    r"|aan|den|op|upon|on|bei)(?:\s|-))?[A-ZÀ-Ý][\w'’-]*){0,3}(?:\s+(?:cedex|CEDEX|Cedex)(?:\s+\d{1,2})?)?)"
+)
+_ADDRESS_CONNECTORS = {
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "les",
+    "d",
+    "l",
+    "van",
+    "der",
+    "den",
+    "het",
+    "von",
+    "am",
+    "an",
+    "sur",
+    "en",
+    "aux",
+    "et",
+    "-",
+    "–",
+    ",",
+}
+_ADDRESS_WORDS = {
+    "batiment",
+    "bat",
+    "building",
+    "hall",
+    "etage",
+    "porte",
+    "lot",
+    "residence",
+    "immeuble",
+    "entree",
+    "cour",
+    "zone",
+    "parc",
+    "za",
+    "zi",
+    "zac",
+    "lieu-dit",
+    "bis",
+    "ter",
+    "b",
+}
+_ADDRESS_STOP = {
+    "livraison",
+    "livrer",
+    "delivery",
+    "deliver",
+    "adresse",
+    "address",
+    "adres",
+    "leveren",
+    "lieferung",
+    "merci",
+    "please",
+    "le",
+    "la",
+}
+
+
+def find_delivery_address(text: str) -> tuple[str, tuple[int, int]] | None:
+    """A delivery address written after a delivery word ('livraison sur le chantier : 12 rue ...,
+    59000 Lille'), from its street or site name to its city. None when there is none."""
+    low = fold_same_length(text)
+    for kw in _ADDRESS_KEYWORDS.finditer(low):
+        window_end = min(len(text), kw.end() + 300)
+        # the address stays in the keyword's paragraph
+        para = re.search(r"\n\s*\n", text[kw.end() : window_end])
+        if para:
+            window_end = kw.end() + para.start()
+        region = text[kw.end() : window_end]
+        for cm in _CITY.finditer(region):
+            pc_start = kw.end() + cm.start()
+            if re.search(r"\d[\s./]*$", text[max(0, pc_start - 3) : pc_start]):
+                continue  # part of a phone number or a longer number
+            found = _address_before(text, low, kw.end(), pc_start)
+            if found is None:
+                continue
+            if "\n" in text[kw.end() : found]:
+                # on another line, the address belongs to the keyword only if the keyword is a label
+                # ("Adresse de livraison :" then the address below), not a word of a letterhead
+                rest_of_line = text[kw.end() : found].split("\n", 1)[0]
+                if not re.fullmatch(r"[\w\s'’]{0,30}:?\s*", rest_of_line) or not (
+                    rest_of_line.strip().endswith(":") or not rest_of_line.strip()
+                ):
+                    continue
+            start = found
+            end = kw.end() + cm.end()
+            address = _normalize_address(text[start:end])
+            if address and re.search(r"[^\W\d_]{2,}", address.split(",")[0]):
+                return address, (start, end)
+    return None
+
+
+def _address_before(text: str, low: str, floor: int, pc_start: int) -> int | None:
+    """Walk back from the postcode over the address's words; the address's start, or None."""
+    tokens = list(re.finditer(r"[\w'’.-]+|[,:;()]", text[floor:pc_start]))
+    start = pc_start
+    has_street = False
+    for tok in reversed(tokens):
+        word = tok.group()
+        wlow = fold_same_length(word).strip(".")
+        absolute = floor + tok.start()
+        if word in (":", ";", "(", ")"):
+            break
+        if wlow in _ADDRESS_STOP and start != pc_start:
+            break
+        if word == ",":
+            start = absolute
+            continue
+        if re.fullmatch(r"\d{1,4}[a-zA-Z]?", word) or word[:1].isupper() or wlow in _ADDRESS_WORDS:
+            start = absolute
+            has_street = has_street or bool(re.match(r"\d", word))
+            continue
+        if re.fullmatch(_STREET_WORDS, wlow) or re.fullmatch(_STREET_WORDS, wlow + "."):
+            start = absolute
+            has_street = True
+            continue
+        if wlow in _ADDRESS_CONNECTORS or (wlow == "a" and start == pc_start):
+            # a connector belongs to the address only if the address goes on before it
+            prev_index = tokens.index(tok) - 1
+            if prev_index >= 0:
+                prev = tokens[prev_index].group()
+                prev_low = fold_same_length(prev).strip(".")
+                if (
+                    prev[:1].isupper()
+                    or prev[:1].isdigit()
+                    or re.fullmatch(_STREET_WORDS, prev_low)
+                    or prev_low in _ADDRESS_WORDS
+                ):
+                    continue
+            break
+        break
+    while start < pc_start and text[start] in " ,;-–":
+        start += 1
+    # drop leading connectors ("de la Résidence ...")
+    m = re.match(r"(?:(?:de|du|des|la|le|les|d'|l'|à|a)\s+)+", text[start:pc_start], re.IGNORECASE)
+    if m and text[start : start + 1].islower():
+        start += m.end()
+    nothing_before = start >= pc_start or not has_street and not re.search(r"\d", text[start:pc_start])
+    if nothing_before and not re.search(r"[A-ZÀ-Ý]", text[start:pc_start]):
+        return None  # a postcode and city alone is not a delivery address
+    return start
+
+
+def _normalize_address(address: str) -> str:
+    address = re.sub(r"\s+", " ", address).strip(" ,;:-–")
+    address = re.sub(r"\s+(?:à|a)\s+(?=(?:[A-Z]{1,2}-)?\d{4,5}\s)", ", ", address)
+    address = re.sub(r"\s+[-–]\s+(?=(?:[A-Z]{1,2}-)?\d{4,5}\s)", ", ", address)
+    address = re.sub(r"(?<=[^\s,])\s+(?=(?:[A-Z]{1,2}-)?\d{4,5}\s+[A-ZÀ-Ý])", ", ", address)
+    address = re.sub(r"\s*,\s*", ", ", address)
+    return address
+
+
+# --------------------------------------------------------------------------- PO number
+_PO_STRONG = re.compile(
+    r"(?:bon de commande|purchase order|n° de commande|no de commande|numero de commande|num\. de commande"
+    r"|order number|order no\.?|ordernummer|bestelnummer|bestellnummer|commande|cde|order|bestelling"
+    r"|bestellung|\bpo\b|p\.o\.|\bbc\b|\bbdc\b)"
+    r"(?:\s*(?:n°|no\.?|nr\.?|num(?:ero|ber)?\.?|#|:|-|number|nummer|ref\.?|reference))*\s*:?\s*"
+)
+_PO_WEAK = re.compile(
+    r"(?:notre ref(?:erence)?\.?|our ref(?:erence)?\.?|onze ref(?:erentie)?\.?|unsere ref(?:erenz)?\.?"
+    r"|ref(?:erence)?\.? (?:commande|client)|reference|ref\.?|referentie|referenz|ihr zeichen)"
+    r"(?:\s*(?:n°|no\.?|nr\.?|#|:))*\s*:?\s*"
+)
+_PO_TOKEN = re.compile(r"(?P<tok>[A-Za-z0-9][A-Za-z0-9/_.\-]*)")
+
+
+def _po_token_at(text: str, pos: int) -> str | None:
+    m = _PO_TOKEN.match(text, pos)
+    if not m:
+        return None
+    token = m.group("tok").rstrip("./-_")
+    if not re.search(r"\d", token) or len(token) < 3:
+        return None
+    if re.fullmatch(r"\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{4}-\d{2}-\d{2}", token):
+        return None  # a date
+    if token.isdigit():
+        rest = text[m.end() : m.end() + 20]
+        if len(token) < 4 or re.match(r"\s+[a-zà-ÿ]{3,}", rest):
+            return None  # "commande 12 disjoncteurs": a quantity
+    return token
+
+
+def find_po_number(text: str) -> tuple[str, tuple[int, int], bool] | None:
+    """The customer's order number written after an order word ('notre commande n° X', 'PO X',
+    'Bestelling X') or, weaker, a reference word ('notre référence : X'). Returns (number, span, strong)."""
+    low = fold_same_length(text)
+    for pattern, strong in ((_PO_STRONG, True), (_PO_WEAK, False)):
+        for m in pattern.finditer(low):
+            if m.start() > 0 and low[m.start() - 1].isalnum():
+                continue
+            if re.search(r"(?:votre|your|uw|ihre?)\s+$", low[max(0, m.start() - 8) : m.start()]):
+                continue  # "votre référence" is the seller's
+            token = _po_token_at(text, m.end())
+            if token:
+                return token, (m.end(), m.end() + len(token)), strong
+    return None
