@@ -279,6 +279,7 @@ def run(corpus: Path, verbose: bool) -> dict[str, Any]:
         "false_touchless": 0,
     }
     match_seconds = 0.0
+    sources: dict[str, int] = {}
     for name in names:
         truth = json.loads((corpus / "truth" / f"{name}.json").read_text())
         text, sender = cached_text(corpus / "docs" / name)
@@ -294,6 +295,7 @@ def run(corpus: Path, verbose: bool) -> dict[str, Any]:
             problems.append(f"customer {order.customer_id} != {truth['customer_id']}")
         for i, (got, want) in enumerate(zip(order.lines, truth["lines"], strict=True), start=1):
             stats["lines"] += 1
+            sources[got.match_source or "none"] = sources.get(got.match_source or "none", 0) + 1
             stats["sku_ok"] += got.sku == want["sku"]
             if got.sku != want["sku"]:
                 problems.append(
@@ -333,6 +335,7 @@ def run(corpus: Path, verbose: bool) -> dict[str, Any]:
         "touchless_rate": round(stats["touchless_ok"] / max(stats["touchless_expected"], 1), 4),
         "false_touchless": stats["false_touchless"],
         "match_ms_per_doc": round(1000 * match_seconds / max(stats["docs"], 1), 1),
+        "lines_by_match_source": dict(sorted(sources.items())),
     }
     return result
 

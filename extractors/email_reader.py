@@ -24,13 +24,15 @@ from extractors.errors import UnreadableDocument
 from extractors.fields import find_header_fields
 from extractors.html_text import read_html
 from extractors.parsing import clean_text, fold, parse_date
+from extractors.sniff import sniff
 from extractors.tables import Cell, lines_from_grid
 from orderintake.domain import CustomerHints, Order, OrderLine, Provenance
 
 MAX_DEPTH = 3  # e-mails inside e-mails
 MAX_ATTACHMENTS = 25
-MIN_IMAGE_BYTES = 12_000
-MAX_FIELDS_TEXT = 8_000  # smaller images are logos and signatures, not scanned orders
+MIN_IMAGE_BYTES = 12_000  # smaller images are logos and signatures, not scanned orders
+MAX_FIELDS_TEXT = 8_000
+MAX_TEXT_ATTACHMENT = 1_000_000
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("email_depth", default=0)
 
@@ -251,7 +253,8 @@ def _read_mail(message: Message, depth: int) -> _Mail:
     html_doc = read_html("\n".join(html)) if html else None
     mail.text = _normalize_body("\n\n".join(t for t in plain if t.strip()))
     html_text = _normalize_body(html_doc.text) if html_doc is not None else ""
-    if not mail.text:
+    if not mail.text or (not re.search(r"\d", mail.text) and re.search(r"\d", html_text)):
+        # no plain part, or a stub ("this message is in HTML format"): read the HTML part
         mail.text = html_text
     mail.segments = _split_chain(mail.text, mail)
     if html_doc is not None and html_doc.tables:
@@ -454,7 +457,7 @@ def _split_signature(text: str) -> tuple[str, str]:
     """The message's content and its signature (from the closing words, or '-- ', on)."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        f = fold(line)
+        f = fold(line).replace("ß", "ss")
         if line.strip() in ("--", "-- ", "__") or (len(f) <= 60 and _CLOSING.match(f)):
             content = "\n".join(lines[:i])
             signature = "\n".join(x for x in lines[i + 1 :] if not _SENT_FROM.match(fold(x)))
@@ -533,21 +536,26 @@ def _hints_from_text(text: str, hints: CustomerHints) -> None:
 
 
 # --------------------------------------------------------------------------- lines from the body
+_GRID_SEPARATORS = (r"\t+|\s*\|\s*|\s{3,}", r"\s*;\s*")
+
+
 def _text_grid(text: str) -> list[list[Cell]]:
-    """Rows of a table typed in a plain-text body (tab, '|' or wide-space separated), if any."""
-    rows: list[list[Cell]] = []
+    """Rows of a table typed or pasted in a plain-text body (tab, '|', ';' or wide-space separated):
+    the longest run of consecutive lines of three cells or more."""
     best: list[list[Cell]] = []
-    for line in text.split("\n"):
-        stripped = line.strip().strip("|")
-        cells = re.split(r"\t+|\s*\|\s*|\s{3,}", stripped) if stripped else []
-        if len(cells) >= 3:
-            rows.append([Cell(text=c.strip(), provenance=Provenance(text=c.strip() or None)) for c in cells])
-        else:
+    for separator in _GRID_SEPARATORS:
+        rows: list[list[Cell]] = []
+        for line in [*text.split("\n"), ""]:
+            stripped = line.strip().strip("|;")
+            cells = re.split(separator, stripped) if stripped else []
+            if len(cells) >= 3:
+                rows.append(
+                    [Cell(text=c.strip(), provenance=Provenance(text=c.strip() or None)) for c in cells]
+                )
+                continue
             if len(rows) > len(best):
                 best = rows
             rows = []
-    if len(rows) > len(best):
-        best = rows
     return best if len(best) >= 2 else []
 
 
@@ -581,13 +589,15 @@ def _body_order(mail: _Mail, notes: list[str]) -> _BodyOrder | None:
             table_lines = _grid_lines(rows, "")
             if len(table_lines) >= max(1, len(lines)):
                 lines, spans, how = table_lines, [], "a table in the body"
-        if index == 0 and lines and freetext.is_quote_request(content):
-            notes.append("the latest message asks for prices or availability: its lines are not an order")
-            continue
+        if index == 0 and freetext.is_quote_request(content):
+            # a price request, even about an earlier order quoted below, places no order
+            notes.append("the latest message asks for prices or availability: it is not an order")
+            return None
         if not lines:
-            if index == 0 and freetext.is_quote_request(content):
-                return None
             continue
+        if index > 0 and _CANCEL.search(fold(mail.segments[0].content)):
+            notes.append("the latest message cancels the quoted order")
+            return None
         if index > 0:
             keep = freetext.first_n_items(mail.segments[0].content)
             if keep:
@@ -600,6 +610,11 @@ def _body_order(mail: _Mail, notes: list[str]) -> _BodyOrder | None:
                 _shift_provenance(line, seg.base)
         return _BodyOrder(lines, index, how, spans)
     return None
+
+
+_CANCEL = re.compile(
+    r"(?<!et )(?:annul(?:er|ez|e|ons)|cancel(?:led|ed)?|stornier\w*|annuleren|annuleer)\b(?!.{0,30}remplace)"
+)
 
 
 def _shift_provenance(line: OrderLine, base: int) -> None:
@@ -642,17 +657,23 @@ def _read_attachments(mail: _Mail, notes: list[str]) -> list[_Candidate]:
         try:
             order = extract(att.data, att.filename)
         except UnreadableDocument as exc:
-            notes.append(f"attachment {att.filename} not read: {exc.reason}")
-            continue
+            # a .txt is sniffed as text or as a one-column CSV: read it as free text then
+            plain = sniff(att.data, att.filename) in ("text", "csv")
+            text_order = _text_attachment(att) if plain else None
+            if text_order is None or not text_order.lines:
+                notes.append(f"attachment {att.filename} not read: {exc.reason}")
+                continue
+            order = text_order
         except Exception as exc:  # noqa: BLE001 - another reader's bug must not lose the e-mail
             notes.append(f"attachment {att.filename} not read: {type(exc).__name__}")
             continue
         counted = [line for line in order.lines if line.quantity is not None]
         text = order.customer_hints.text or ""
-        title = fold(" ".join([att.filename] + [x for x in text.split("\n") if x.strip()][:3]))
-        if _NOT_ORDER_TEXT.search(fold(text)) or _NOT_ORDER_TITLE.search(
-            fold(" ".join([x for x in text.split("\n") if x.strip()][:3]))
-        ):
+        first_lines = [x for x in text.split("\n") if x.strip()][:3]
+        title = fold(" ".join([att.filename, *first_lines]))
+        # "TGBT ATELIER – SCHÉMA UNIFILAIRE": a part of the first line starts with a non-order word
+        title_parts = re.split(r"\s[–—|:-]\s", fold(first_lines[0])) if first_lines else []
+        if _NOT_ORDER_TEXT.search(fold(text)) or any(_NOT_ORDER_TITLE.match(p.strip()) for p in title_parts):
             tier, reason = 3, "its title says it is not an order"
         elif _NOT_ORDER_TITLE.search(fold(att.filename)):
             tier, reason = 2, "its name says it is a plan, a price list or another non-order document"
@@ -665,6 +686,27 @@ def _read_attachments(mail: _Mail, notes: list[str]) -> list[_Candidate]:
             continue
         candidates.append(_Candidate(att, order, tier, reason))
     return candidates
+
+
+def _text_attachment(att: _Attachment) -> Order | None:
+    """A plain-text or HTML attachment ('commande.txt'): read as free text like a body."""
+    raw = att.data[:MAX_TEXT_ATTACHMENT]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None
+    if re.search(r"<(?:html|body|table|p|div)[\s>]", text[:4000], re.I):
+        text = read_html(text, att.filename).text
+    text = _normalize_body(text)
+    lines = freetext.order_lines(text, source=att.filename)
+    order = Order(lines=lines)
+    order.customer_hints.text = text
+    find_header_fields(text[:MAX_FIELDS_TEXT], order, att.filename)
+    return order
 
 
 def _choose(candidates: list[_Candidate], body_has_lines: bool) -> tuple[_Candidate | None, list[str]]:
@@ -727,6 +769,12 @@ def _customer_segment(mail: _Mail, seller_domains: set[str]) -> _Segment | None:
     return None
 
 
+_ATTACHMENT_WORDS = re.compile(
+    r"ci-joint|ci joint|pieces? jointes?|\bpj\b|en annexe|attach|enclosed|bijlage|bijgevoegd|anbei|im anhang"
+    r"|angehängt|angehangt|beigefugt"
+)
+
+
 def _build_order(mail: _Mail, filename: str) -> Order:
     notes: list[str] = []
     # the seller is who the e-mail was sent to; a sender of the same domain is the seller's own staff
@@ -742,6 +790,10 @@ def _build_order(mail: _Mail, filename: str) -> Order:
     candidates = _read_attachments(mail, notes)
     chosen, choice_notes = _choose(candidates, body is not None)
     notes.extend(choice_notes)
+    if chosen is not None and body is not None and not _ATTACHMENT_WORDS.search(fold(mail.text)):
+        # both hold lines and the message never points to an attachment: the typed list is the order
+        notes.append(f"attachment {chosen.attachment.filename} not used: the body holds the order")
+        chosen = None
 
     if chosen is not None:
         order = chosen.order.model_copy(deep=True)
@@ -795,9 +847,22 @@ def _build_order(mail: _Mail, filename: str) -> Order:
 
     # an order in an attachment that could not be read still has its header in the e-mail
     unread_attachment = any(n.startswith("attachment ") and " not read" in n for n in notes)
+    if chosen is not None:
+        _corroborate(order, mail, texts, notes)
+    attachment_text = chosen.order.customer_hints.text if chosen is not None else ""
     if has_order or unread_attachment or _po_from(texts, mail.subject, strong_only=True):
         customer_date = customer_seg.date if customer_seg is not None and customer_seg is not latest else None
         _fill_header_fields(order, mail, texts, customer_date)
+    if chosen is not None and order.delivery_address is None and attachment_text:
+        # a second look at the attachment's own text, after a delivery word only; unsure, so reviewed
+        found_address = freetext.find_delivery_address(attachment_text, delivery_words_only=True)
+        if found_address:
+            order.delivery_address = found_address[0]
+            order.provenance["delivery_address"] = Provenance(
+                source=chosen.attachment.filename, span=found_address[1], text=found_address[0]
+            )
+            order.confidence["delivery_address"] = min(found_address[2], 0.85)
+            notes.append(f"delivery address found in the text of {chosen.attachment.filename}, to be checked")
     _fill_hints(order, mail, customer_seg, seller_domains)
     if has_order:
         # the labelled-field reader sees a letter's first block as the letterhead; in an e-mail that
@@ -807,16 +872,17 @@ def _build_order(mail: _Mail, filename: str) -> Order:
             # labelled header fields sit at the top of a message; a huge body would only be slow
             find_header_fields(content[:MAX_FIELDS_TEXT], order, "")
         order.customer_hints.names, order.customer_hints.addresses = names, addresses
-        order.customer_hints.text = _hints_text(mail)
+        order.customer_hints.text = _hints_text(mail, attachment_text)
     else:
         notes.append("the e-mail holds no order")
-        order.customer_hints.text = _hints_text(mail)
+        order.customer_hints.text = _hints_text(mail, attachment_text)
     order.notes = notes + [n for n in order.notes if n not in notes]
     return order
 
 
-def _hints_text(mail: _Mail) -> str:
-    return (mail.subject + "\n" + mail.text).strip()
+def _hints_text(mail: _Mail, attachment_text: str = "") -> str:
+    """Everything the customer wrote, for a last fuzzy look at names: subject, body, attachment."""
+    return "\n".join(t for t in (mail.subject, mail.text, attachment_text) if t.strip()).strip()
 
 
 def _fill_header_fields(
@@ -837,7 +903,7 @@ def _fill_header_fields(
                 order.provenance["requested_delivery_date"] = Provenance(
                     span=_abs_span(seg, mention.span), text=content[mention.span[0] : mention.span[1]]
                 )
-                order.confidence.setdefault("requested_delivery_date", 0.85 if mention.relative else 0.95)
+                order.confidence.setdefault("requested_delivery_date", mention.confidence)
                 break
         else:
             mention = freetext.find_delivery_date(mail.subject, ref)
@@ -867,7 +933,7 @@ def _fill_header_fields(
                 order.provenance["delivery_address"] = Provenance(
                     span=_abs_span(seg, found_address[1]), text=found_address[0]
                 )
-                order.confidence.setdefault("delivery_address", 0.85)
+                order.confidence.setdefault("delivery_address", found_address[2])
                 break
     if order.currency is None and any(line.unit_price is not None for line in order.lines):
         joined = " ".join(content for _, content in texts)
@@ -875,6 +941,37 @@ def _fill_header_fields(
             order.currency = "EUR"
         elif re.search(r"\bCHF\b", joined):
             order.currency = "CHF"
+
+
+def _corroborate(order: Order, mail: _Mail, texts: list[tuple[_Segment, str]], notes: list[str]) -> None:
+    """The e-mail confirms or contradicts the attachment's order number and delivery date: a value
+    read twice is sure; two different values need a look (the attachment's is kept)."""
+
+    def same(a: str, b: str) -> bool:
+        return re.sub(r"\s", "", a).upper() == re.sub(r"\s", "", b).upper()
+
+    found_po = _po_from(texts, mail.subject)
+    if order.po_number and found_po:
+        if same(order.po_number, found_po[0]):
+            order.confidence["po_number"] = max(order.confidence.get("po_number", 1.0), 0.95)
+        else:
+            order.confidence["po_number"] = min(order.confidence.get("po_number", 1.0), 0.8)
+            notes.append(f"the e-mail gives order number {found_po[0]}, the attachment {order.po_number}")
+    if order.requested_delivery_date:
+        for seg, content in texts:
+            mention = freetext.find_delivery_date(content, seg.date or mail.date)
+            if mention is None:
+                continue
+            current = order.confidence.get("requested_delivery_date", 1.0)
+            if mention.date == order.requested_delivery_date:
+                order.confidence["requested_delivery_date"] = max(current, 0.95)
+            else:
+                order.confidence["requested_delivery_date"] = min(current, 0.8)
+                notes.append(
+                    f"the e-mail asks for delivery on {mention.date.isoformat()}, the attachment on "
+                    f"{order.requested_delivery_date.isoformat()}"
+                )
+            break
 
 
 def _abs_span(seg: _Segment, span: tuple[int, int]) -> tuple[int, int] | None:

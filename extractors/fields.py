@@ -232,6 +232,7 @@ def _find_po(doc: _Doc) -> _Found | None:
                         continue
                     if _PO_NOT_AFTER.match(folded[match.end() :]):
                         continue
+                    words_after = False
                     for region, where in _value_regions(doc, index, match.start(), match.end()):
                         value, skipped = _strip_label_prefix(region.text, _PO_STRONG + _PO_WEAK)
                         if where == "inline" and _PO_NOT_AFTER.match(_fold(value)):
@@ -239,9 +240,15 @@ def _find_po(doc: _Doc) -> _Found | None:
                         code = _po_code(value)
                         if code is None:
                             if where == "inline" and value.strip():
-                                break  # the label is followed by words, not a number
+                                # a label of a few words ("N° de commande", misread by OCR) may have
+                                # its value in the next column; a sentence has not
+                                if len(value.split()) > 3 or re.search(r"\d", value):
+                                    break
+                                words_after = True
                             continue
-                        score = strength - (0.4 if where == "below" else 0.0)
+                        if where == "below" and words_after:
+                            continue
+                        score = strength - (0.4 if where == "below" else 0.0) - (0.5 if words_after else 0.0)
                         if pattern.pattern.startswith("(?<!\\S)n"):
                             score -= 0.5  # a bare "N°" says little
                         start = region.start + skipped + code[1]
@@ -377,6 +384,25 @@ def _date_after_po(doc: _Doc, po: _Found | None) -> _Found | None:
                 start = match.end()
                 return _Found(found[0], 2.6, index, start, start + found[1][1])
     return None
+
+
+def _plausible_delivery(delivery: _Found | None, order_date: _Found | None) -> _Found | None:
+    """A delivery date years away from the order date is a misprint or an OCR slip of the year."""
+    if delivery is None or order_date is None:
+        return delivery
+    wanted, ordered = delivery.value, order_date.value
+    if not isinstance(wanted, dt.date) or not isinstance(ordered, dt.date):
+        return delivery
+    if -31 <= (wanted - ordered).days <= 400:
+        return delivery
+    for year in (ordered.year, ordered.year + 1):
+        try:
+            fixed = wanted.replace(year=year)
+        except ValueError:
+            continue
+        if 0 <= (fixed - ordered).days <= 200:
+            return _Found(fixed, min(delivery.score, 0.5), delivery.line, delivery.start, delivery.end)
+    return _Found(wanted, min(delivery.score, 0.5), delivery.line, delivery.start, delivery.end)
 
 
 def _letter_date(doc: _Doc) -> _Found | None:
@@ -553,7 +579,9 @@ _DELIVERY_ADDRESS = _compile(
     ]
 )
 # "Livraison : <address>" (also used for a date: the value must look like an address)
-_DELIVERY_ADDRESS_SHORT = _compile([r"\b(?:livraison|delivery|lieferung|levering)\s*:"])
+_DELIVERY_ADDRESS_SHORT = _compile(
+    [r"^\s*(?:(?:chantier|site|lieu|adresse)\s*/\s*)?(?:livraison|delivery|lieferung|levering)\b\s*:?"]
+)
 _DELIVERY_ADDRESS_BARE = _compile(
     [r"^\s*livraison\s*:?\s*$", r"^\s*delivery\s*:?\s*$", r"^\s*lieferung\s*:?\s*$"]
 )
@@ -608,7 +636,7 @@ def _sibling_heading(label: str, value: str) -> bool:
 
 
 def _block_below(
-    doc: _Doc, line: int, column: int, right: int | None, max_lines: int = 6
+    doc: _Doc, line: int, column: int, right: int | None, max_lines: int = 6, party: bool = False
 ) -> list[tuple[int, _Seg]]:
     """Lines of the block under a label starting at `column` (up to a blank, a label or another block)."""
     out: list[tuple[int, _Seg]] = []
@@ -636,10 +664,19 @@ def _block_below(
         text = seg.text
         if right is not None and seg.end > right + 2:
             text = doc.lines[index][seg.start : right].rstrip()
-        if _is_label_text(text) or _first_date(text) is not None or len(header_roles(doc.lines[index])) >= 3:
+        if len(header_roles(doc.lines[index])) >= 3:
+            break
+        identity = bool(
+            _VAT.search(text) or _SIRET.search(text) or _EMAIL.search(text) or _PHONE.search(text)
+        )
+        if party and identity:
+            out.append((index, _Seg(index, seg.start, seg.start + len(text), text)))
+            index += 1
+            continue  # a party block goes on with its VAT number, SIRET, phone, e-mail
+        if _is_label_text(text) or _first_date(text) is not None:
             break
         out.append((index, _Seg(index, seg.start, seg.start + len(text), text)))
-        if _POSTCODE_CITY.search(text) and not _STREET.search(_fold(text)):
+        if _POSTCODE_CITY.search(text) and not _STREET.search(_fold(text)) and not party:
             following = index + 1
             if following < len(doc.lines):
                 nxt = next((s for s in doc.segs[following] if abs(s.start - column) <= 3), None)
@@ -677,7 +714,7 @@ def _find_delivery_address(doc: _Doc) -> _Found | None:
     ):
         for index, folded in enumerate(doc.folded):
             for pattern in patterns:
-                if strength < 2:
+                if strength < 3:
                     seg_matches = [(s, pattern.match(_fold(s.text))) for s in doc.segs[index]]
                     matches = [(s.start + m.start(), s.start + m.end()) for s, m in seg_matches if m]
                 else:
@@ -703,7 +740,7 @@ def _address_at(doc: _Doc, index: int, start: int, end: int, strength: float) ->
     parts: list[str] = []
     last_line = index
     following = [s for s in doc.segs[index] if s.start >= seg.end]
-    if not rest.strip() and following and following[0].start - seg.end <= 30 and strength >= 3:
+    if not rest.strip() and following and following[0].start - seg.end <= 30 and strength >= 2:
         candidate = following[0].text
         stripped = candidate.lstrip(_SEPARATORS)
         if (
@@ -720,6 +757,14 @@ def _address_at(doc: _Doc, index: int, start: int, end: int, strength: float) ->
     if rest.strip():
         if _ADDRESS_ABOVE.search(_fold(rest)):
             return None
+        # "Chantier X,    5 allée Y,    59300 Z": a list cut by wide spaces goes on in the next column
+        position = value_start + len(rest)
+        while rest.rstrip().endswith(","):
+            nxt = next((s for s in doc.segs[index] if s.start >= position), None)
+            if nxt is None or nxt.start - position > 10 or _is_label_text(nxt.text):
+                break
+            rest = rest.rstrip() + " " + nxt.text
+            position = nxt.end
         parts.append(rest)
         # an inline value may go on under itself ("LIVRER A : ..., 1 RUE X," / "62510 ARQUES")
         if rest.rstrip().endswith(",") or not _POSTCODE_CITY.search(rest):
@@ -862,7 +907,7 @@ def _party_blocks(doc: _Doc) -> list[_Block]:
                     column = value.end - len(text)
                     members.append((index, _Seg(index, column, value.end, text)))
                 right = None if members else _right_bound(doc, index, seg)
-                members.extend(_block_below(doc, index, column, right))
+                members.extend(_block_below(doc, index, column, right, party=True))
                 if members:
                     blocks.append(_Block(kind, members))
                 break
@@ -1066,6 +1111,7 @@ def find_header_fields(text: str, order: Order, source: str = "") -> None:
         and delivery.start == order_date.start
     ):
         delivery = None  # one date read twice: it is the order's date
+    delivery = _plausible_delivery(delivery, order_date)
     put("order_date", order_date)
     put("requested_delivery_date", delivery)
 

@@ -592,7 +592,10 @@ def _quantities(low: str, start: int, end: int) -> list[_Quantity]:
         value = parse_number(raw)
         if value is None or value <= 0 or value > MAX_QUANTITY:
             continue
-        out.append(_Quantity(s, m.end(), value, False, bool(re.search(r"[x×*]", m.group("sep")))))
+        sep = m.group("sep")
+        if re.fullmatch(r"[x×*]", sep) and low[m.end() : m.end() + 1].isdigit():
+            continue  # "4x40", "4,8x200": a size
+        out.append(_Quantity(s, m.end(), value, False, bool(re.search(r"[x×*]", sep))))
     for m in _NUMBER_PHRASE.finditer(low, start, end):
         value_int = words_to_number(m.group())
         if value_int is None:
@@ -713,7 +716,11 @@ def _build_line(
             code, desc = cm.group("code"), cm.group("rest")
     desc = _clean_desc(desc)
     unit = head.unit
+    # a list line is read with little doubt; an item inside a sentence had to be cut from it, and
+    # "4 de 3G1,5" borrows its product from the line before
+    confidence = 0.95 if strong else 0.9
     if head.elliptic:
+        confidence = 0.85
         if previous is None or not desc:
             return None
         unit = unit or previous.unit
@@ -738,7 +745,7 @@ def _build_line(
         quantity=qty,
         unit=unit,
         unit_price=price,
-        confidence=0.95 if strong else 0.85,
+        confidence=confidence,
         provenance={"quantity": prov, "description": prov},
     )
     if code:
@@ -858,23 +865,11 @@ def _items_in_line(
     for q, head, at_start in candidates:
         strong = at_start
         if not at_start:
-            before = low[content : q.start]
-            if items:
-                # a further item of the same sentence: "3 couronnes de R2V et 20 boîtes de Wago"
-                if not _CONNECTORS.search(before):
-                    continue
-            elif head.elliptic:
+            before = low[max(content, q.start - 80) : q.start]  # the words just before are enough
+            # a further item of the same sentence: "3 couronnes de R2V et 20 boîtes de Wago"
+            continued = bool(items) and bool(_CONNECTORS.search(before))
+            if not continued and (head.elliptic or not _starts_item(text, before, q, head, line_end)):
                 continue
-            else:
-                if q.is_word and head.unit is None:
-                    continue
-                prep = _PREPOSITION_BEFORE.search(before)
-                if prep and not _TRIGGERS.search(before[max(0, prep.start() - 20) : prep.start()]):
-                    continue  # "couronnes de 100 m", "prix pour 8": a size or a question, not an order line
-                if not q.has_x and not _TRIGGERS.search(before[-60:]):
-                    continue
-                if not _product_signal(text[head.rest_start : line_end], head):
-                    continue
         elif head.elliptic and not items:
             continue
         if items:
@@ -892,6 +887,18 @@ def _items_in_line(
             e = s + conn.start()
         result.append((s, e, q, head, strong))
     return result
+
+
+def _starts_item(text: str, before: str, q: _Quantity, head: _Head, line_end: int) -> bool:
+    """Inside a sentence, a quantity starts an item after an ordering word ('il me faut 3 ...')."""
+    if q.is_word and head.unit is None:
+        return False
+    prep = _PREPOSITION_BEFORE.search(before)
+    if prep and not _TRIGGERS.search(before[max(0, prep.start() - 20) : prep.start()]):
+        return False  # "couronnes de 100 m", "prix pour 8": a size or a question, not an order line
+    if not q.has_x and not _TRIGGERS.search(before[-60:]):
+        return False
+    return _product_signal(text[head.rest_start : line_end], head)
 
 
 def _city_only(text: str, q: _Quantity, line_end: int) -> bool:
@@ -1011,6 +1018,7 @@ class DateMention:
     date: dt.date
     span: tuple[int, int]
     relative: bool  # resolved against the reference date (weekday, "demain", day without year)
+    confidence: float = 1.0  # how sure the resolution is ("jeudi prochain" may mean next week's)
 
 
 def _next_weekday(ref: dt.date, weekday: int, strictly_after: bool = True) -> dt.date:
@@ -1044,7 +1052,7 @@ def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
             month = MONTHS.get(m.group(2))
             d = _year_for(ref, month, int(m.group(1))) if month else None
             if d:
-                out.append(DateMention(d, m.span(), True))
+                out.append(DateMention(d, m.span(), True, 0.95))
                 taken.append(m.span())
         for m in _MONTH_DAY.finditer(low):
             if _overlaps(m.span(), taken) or m.group(3):
@@ -1052,7 +1060,7 @@ def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
             month = MONTHS.get(m.group(1))
             d = _year_for(ref, month, int(m.group(2))) if month else None
             if d:
-                out.append(DateMention(d, m.span(), True))
+                out.append(DateMention(d, m.span(), True, 0.95))
                 taken.append(m.span())
         for m in _PARTIAL_DATE.finditer(low):
             if _overlaps(m.span(), taken) or m.group(3):
@@ -1062,7 +1070,7 @@ def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
                 continue  # "2.5 mm" is a size
             d = _year_for(ref, month, day) if 1 <= month <= 12 else None
             if d:
-                out.append(DateMention(d, m.span(), True))
+                out.append(DateMention(d, m.span(), True, 0.95))
                 taken.append(m.span())
         for m in _WEEKDAY.finditer(low):
             # "mardi 10/11", "Tuesday 17/11/2026": the written date already says which day
@@ -1088,7 +1096,11 @@ def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
             else:
                 d = _next_weekday(ref, weekday)
             if d:
-                out.append(DateMention(d, m.span(), True))
+                # "jeudi" said on a Monday is this week's; "jeudi prochain", or "lundi" said on a
+                # Monday, could be read as a week later
+                nxt = re.search(r"prochain|next|volgende|nachste|kommenden", m.group())
+                sure = 0.95 if m.group(2) or m.group(3) else 0.8 if nxt or weekday == ref.weekday() else 0.92
+                out.append(DateMention(d, m.span(), True, sure))
                 taken.append(m.span())
         for m in _RELATIVE_DAYS.finditer(low):
             if _overlaps(m.span(), taken):
@@ -1104,7 +1116,7 @@ def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
                     or re.search(rf"(?:{_WEEKDAY_WORDS}|heute|guten|'s)\s*$", before)
                 ):
                     continue  # "Donnerstag Morgen", "heute Morgen": the morning
-            out.append(DateMention(ref + dt.timedelta(days=_RELATIVE_OFFSETS[word]), m.span(), True))
+            out.append(DateMention(ref + dt.timedelta(days=_RELATIVE_OFFSETS[word]), m.span(), True, 0.95))
             taken.append(m.span())
     out.sort(key=lambda d: d.span[0])
     return out
@@ -1117,8 +1129,10 @@ _DELIVERY_WORDS = re.compile(
     r"|au plus tard|uiterlijk|spatestens|no later than|souhaite\w*|gewenst\w*|gewunscht\w*|requested"
 )
 _ORDER_DATE_WORDS = re.compile(
-    r"(?:commande|cde|order|bestelling|bestellung|bon de commande|po)\b[^.\n]{0,40}?"
-    r"\b(?:du|en date du|of|dated|date|van|vom|datiert)\s*:?\s*$"
+    r"(?:(?:commande|cde|order|bestelling|bestellung|bon de commande|po)\b[^.\n]{0,40}?"
+    r"\b(?:du|en date du|of|dated|date|van|vom|datiert)"
+    r"|date (?:de (?:la )?)?commande|order date|date of order|bestelldatum|besteldatum|datum bestelling)"
+    r"\s*:?\s*$"
 )
 
 
@@ -1169,9 +1183,12 @@ _ADDRESS_KEYWORDS = re.compile(
     r"|liefer\w*|adresse|address|adres|anschrift|chantier|site|werf|baustelle|depot|magasin|atelier)(?![\w])"
 )
 _CITY = re.compile(
-    r"(?P<pc>(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2}(?=\s))?)\s+"
-    r"(?P<city>[A-ZÀ-Ý][\w'’-]*(?:(?:\s|-)(?:(?:sur|sous|en|le|la|les|lez|lès|de|du|des|d'|aux|am|an|der|im"
-    r"|aan|den|op|upon|on|bei)(?:\s|-))?[A-ZÀ-Ý][\w'’-]*){0,3}(?:\s+(?:cedex|CEDEX|Cedex)(?:\s+\d{1,2})?)?)"
+    r"(?P<pc>(?:[A-Z]{1,2}-)?\d{4,5}(?:[ \t]?[A-Z]{2}(?=[ \t]))?)[ \t]+"
+    r"(?P<city>[A-ZÀ-Ý][\w'’-]*(?:(?:[ \t]|-)(?:(?:sur|sous|en|le|la|les|lez|lès|de|du|des|aux|am|an|der|im"
+    r"|aan|den|op|upon|on|bei)(?:[ \t]|-)|[dl]['’])?"
+    r"(?!(?:Contact|Cont|Tel|Tél|T[eé]l[eé]phone|GSM|Fax|Mobile|Port|Att|Attn|Attention|Mr|Mme|Mlle|M\.|Monsieur|Madame|Personne|Horaires?|Acc[eè]s|Merci|Please|Code|Digicode|France"
+    r"|Belgique|Belgium|Deutschland|Nederland|Luxembourg|Suisse|Bonjour|Cordialement|Livraison|Delivery)\b)"
+    r"[A-ZÀ-Ý][\w'’-]*){0,3}(?:[ \t]+(?:cedex|CEDEX|Cedex)(?:[ \t]+\d{1,2})?)?)"
 )
 _ADDRESS_CONNECTORS = {
     "de",
@@ -1236,11 +1253,18 @@ _ADDRESS_STOP = {
 }
 
 
-def find_delivery_address(text: str) -> tuple[str, tuple[int, int]] | None:
+def find_delivery_address(
+    text: str, delivery_words_only: bool = False
+) -> tuple[str, tuple[int, int], float] | None:
     """A delivery address written after a delivery word ('livraison sur le chantier : 12 rue ...,
-    59000 Lille'), from its street or site name to its city. None when there is none."""
+    59000 Lille'), from its street or site name to its city. None when there is none.
+
+    With `delivery_words_only`, a site word alone ('chantier', 'adresse') is not enough: for
+    documents that also print billing and letterhead addresses."""
     low = fold_same_length(text)
     for kw in _ADDRESS_KEYWORDS.finditer(low):
+        if delivery_words_only and not re.match(r"livr|deliver|lever|liefer|ship", kw.group()):
+            continue
         window_end = min(len(text), kw.end() + 300)
         # the address stays in the keyword's paragraph
         para = re.search(r"\n\s*\n", text[kw.end() : window_end])
@@ -1266,7 +1290,10 @@ def find_delivery_address(text: str) -> tuple[str, tuple[int, int]] | None:
             end = kw.end() + cm.end()
             address = _normalize_address(text[start:end])
             if address and re.search(r"[^\W\d_]{2,}", address.split(",")[0]):
-                return address, (start, end)
+                # a delivery word and a street number make a sure reading; "chantier" alone less so
+                strong_word = re.match(r"livr|deliver|lever|liefer|adres|address|ship", kw.group())
+                street = re.search(r"\d", address.split(",")[0]) or re.search(r"\d.*,", address)
+                return address, (start, end), 0.92 if strong_word and street else 0.85
     return None
 
 

@@ -14,6 +14,8 @@ import os
 import statistics
 from collections.abc import Iterator
 
+from PIL import Image, ImageChops, ImageFilter, ImageOps, UnidentifiedImageError
+
 from extractors.errors import UnreadableDocument
 from extractors.layout import PageLayout, Word
 from orderintake.domain import Order
@@ -50,9 +52,7 @@ def read_image(data: bytes, filename: str) -> Order:
     return order
 
 
-def _frames(data: bytes) -> Iterator[object]:
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
+def _frames(data: bytes) -> Iterator[Image.Image]:
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
@@ -91,11 +91,8 @@ def ocr_pdf_page(data: bytes, number: int, width: float, height: float) -> list[
     return words
 
 
-def ocr_words(image: object, page: int, points_per_pixel: float | None = None) -> list[Word]:
+def ocr_words(image: Image.Image, page: int, points_per_pixel: float | None = None) -> list[Word]:
     """Words of one page image with boxes in points (origin top-left), straightened first."""
-    from PIL import Image
-
-    assert isinstance(image, Image.Image)
     gray = image.convert("L")
     if points_per_pixel is None:
         points_per_pixel = A4_WIDTH_PT / gray.width
@@ -112,11 +109,8 @@ def ocr_words(image: object, page: int, points_per_pixel: float | None = None) -
     return _tesseract_words(gray, page, points_per_pixel / factor)
 
 
-def remove_rules(gray: object) -> object:
+def remove_rules(gray: Image.Image) -> Image.Image:
     """Erase long horizontal and vertical lines (table grids, boxes): OCR reads them as | ] _."""
-    from PIL import Image, ImageChops, ImageFilter
-
-    assert isinstance(gray, Image.Image)
     length = max(30, gray.width // 40)
     ink = gray.point(lambda value: 255 if value < 150 else 0)
     horizontal = ink.filter(ImageFilter.BoxBlur((length, 0))).point(lambda value: 255 if value > 210 else 0)
@@ -146,17 +140,14 @@ def remove_rules(gray: object) -> object:
     return Image.composite(Image.new("L", gray.size, 255), gray, mask)
 
 
-def skew_angle(gray: object) -> float:
+def skew_angle(gray: Image.Image) -> float:
     """The rotation (degrees, counter-clockwise) that makes text lines horizontal."""
-    from PIL import Image
-
-    assert isinstance(gray, Image.Image)
     small = gray.resize((800, max(1, round(gray.height * 800 / gray.width))), Image.Resampling.BILINEAR)
     ink = small.point(lambda value: 255 if value < 140 else 0)
 
     def score(angle: float) -> float:
         rotated = ink.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0)
-        profile = list(rotated.resize((1, rotated.height), Image.Resampling.BOX).getdata())
+        profile = list(rotated.resize((1, rotated.height), Image.Resampling.BOX).tobytes())
         mean = sum(profile) / len(profile)
         return sum((value - mean) ** 2 for value in profile)
 
@@ -165,7 +156,7 @@ def skew_angle(gray: object) -> float:
     return fine
 
 
-def _tesseract_words(gray: object, page: int, scale: float) -> list[Word]:
+def _tesseract_words(gray: Image.Image, page: int, scale: float) -> list[Word]:
     import pytesseract
 
     try:

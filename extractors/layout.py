@@ -16,7 +16,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from extractors.parsing import fold, is_valid_ean, parse_number, parse_quantity_unit
+from extractors.parsing import find_dates, fold, is_valid_ean, parse_number, parse_quantity_unit
 from extractors.tables import Cell
 from orderintake.domain import Provenance
 
@@ -146,6 +146,8 @@ def column_gap(left: Word, right: Word) -> float:
             (left.x1 - left.x0) / max(len(left.text), 1), (right.x1 - right.x0) / max(len(right.text), 1)
         )
         return 1.5 * char  # one space is a word gap, two are a column gap
+    if left.font == "ocr" or right.font == "ocr":
+        return 0.8 * max(left.em, right.em)  # OCR word boxes are loose: spaces vary more
     return 0.45 * max(left.em, right.em)
 
 
@@ -634,15 +636,20 @@ class _Region:
 
 def _table_region(page: PageLayout, first: int, last: int) -> tuple[list[Line], list[Line], bool, int]:
     """Body lines, total lines, whether the table ended on this page, and the next line index."""
-    lines = page.lines
-    band = lines[first : last + 1]
+    band = page.lines[first : last + 1]
     em = statistics.median(line.em for line in band)
     left = min(line.x0 for line in band)
     right = max(line.x1 for line in band)
+    return _region_from(page, last + 1, max(line.bottom for line in band), em, left, right)
+
+
+def _region_from(
+    page: PageLayout, start: int, previous_bottom: float, em: float, left: float, right: float
+) -> tuple[list[Line], list[Line], bool, int]:
+    lines = page.lines
     body: list[Line] = []
     totals: list[Line] = []
-    previous_bottom = max(line.bottom for line in band)
-    index = last + 1
+    index = start
     closed = False
     while index < len(lines):
         line = lines[index]
@@ -668,7 +675,7 @@ def _table_region(page: PageLayout, first: int, last: int) -> tuple[list[Line], 
         if line.x1 < left - 2 * em or line.x0 > right + 2 * em:
             index += 1
             continue
-        if _TOTAL_WORDS.search(folded) and _numeric_count(line) >= 1 and not _has_item_shape(line, band):
+        if _TOTAL_WORDS.search(folded) and _numeric_count(line) >= 1 and not _has_item_shape(line, left):
             totals.append(line)
             previous_bottom = line.bottom
             index += 1
@@ -681,9 +688,9 @@ def _table_region(page: PageLayout, first: int, last: int) -> tuple[list[Line], 
     return body, totals, closed, index
 
 
-def _has_item_shape(line: Line, band: list[Line]) -> bool:
+def _has_item_shape(line: Line, left: float) -> bool:
     # "Total" can be part of a description; an item row starts at the table's left edge
-    return line.x0 <= min(b.x0 for b in band) + 5 and _numeric_count(line) >= 3
+    return line.x0 <= left + 5 and _numeric_count(line) >= 3
 
 
 def _is_header_line(line: Line) -> bool:
@@ -780,6 +787,8 @@ def _title_line(page: PageLayout, header: _Header) -> Line | None:
         return None
     if _numeric_count(line) > 1 or _LABEL_VALUE.match(line.text) or len(line.text) > 80:
         return None
+    if find_dates(line.text) or re.search(r"\b\d{4,5}\s+[A-Z]", line.text):
+        return None  # a date or a town is no table title
     return line
 
 
@@ -867,34 +876,87 @@ def find_tables(pages: Sequence[PageLayout], source: str = "") -> list[Table]:
     """The order-line tables of a document, a table continued over pages read as one."""
     tables: list[Table] = []
     open_table: Table | None = None
-    open_key: tuple[str, ...] | None = None
+    open_header: _Header | None = None
     for page in pages:
         start = 0
+        found_header = False
         while True:
             found = find_header(page, start)
             if found is None:
                 break
+            found_header = True
             first, last = found
             band = page.lines[first : last + 1]
             body, totals, closed, next_index = _table_region(page, first, last)
-            columns = _columns_for(page, band, [ln for ln in body])
-            header = _Header(band, columns)
+            header = _Header(band, _columns_for(page, band, body))
             rows, desc = _read_region(page, header, body, totals, source)
             start = max(next_index, last + 1)
-            if not rows:
-                continue
-            if open_table is not None and open_key == _loose_key(header):
-                # the same header repeated on the next page: keep its items and totals only
-                open_table.rows.extend(r for r in rows if r.kind in ("item", "total"))
-            else:
-                open_table = Table(rows, desc)
-                open_key = _loose_key(header)
-                tables.append(open_table)
-            if closed:
-                open_table, open_key = None, None
+            if rows:
+                if (
+                    open_table is not None
+                    and open_header is not None
+                    and _loose_key(open_header) == _loose_key(header)
+                ):
+                    # the same header repeated on the next page: keep its items and totals only
+                    open_table.rows.extend(r for r in rows if r.kind in ("item", "total"))
+                else:
+                    open_table = Table(rows, desc)
+                    tables.append(open_table)
+                open_header = header
+                if closed:
+                    open_table, open_header = None, None
             if start >= len(page.lines):
                 break
+        if not found_header and open_table is not None and open_header is not None:
+            # a table going on over a page that does not repeat its header: same columns
+            rows, closed = _continuation(page, open_header, source)
+            open_table.rows.extend(r for r in rows if r.kind in ("item", "total"))
+            if closed or not rows:
+                open_table, open_header = None, None
+    if not tables:
+        tables = [t for t in (_headerless(page, source) for page in pages) if t is not None]
     return tables
+
+
+def _continuation(page: PageLayout, header: _Header, source: str) -> tuple[list[TableRow], bool]:
+    columns = header.columns
+    em = header.lines[0].em
+    left, right = columns[0].x0, columns[-1].x1
+    for index, line in enumerate(page.lines):
+        cells = _split_line(line, columns)
+        numeric = sum(1 for words in cells if words and _is_numeric(_words_text(words)))
+        if (
+            numeric >= 2
+            and not _TOTAL_WORDS.search(fold(line.text))
+            and not _CARRIED_WORDS.search(fold(line.text))
+        ):
+            body, totals, closed, _ = _region_from(page, index, line.top, em, left - em, right + em)
+            rows, _ = _read_region(page, header, body, totals, source)
+            return rows, closed
+    return [], False
+
+
+def _headerless(page: PageLayout, source: str) -> Table | None:
+    """Rows of numbers and text aligned in columns, with no header words: give them to the
+    table reader as a grid (it settles the columns by content)."""
+    candidates = [
+        line
+        for line in page.lines
+        if len(line.phrases()) >= 3
+        and sum(1 for p in line.phrases() if _is_numeric(_words_text(p))) >= 2
+        and not _TOTAL_WORDS.search(fold(line.text))
+        and not find_dates(line.text)
+    ]
+    if len(candidates) < 2:
+        return None
+    columns = [_Column(x0, x1) for x0, x1 in _body_intervals(candidates)]
+    if len(columns) < 3:
+        return None
+    rows = [
+        TableRow("item", [_cell(words, source) for words in _split_line(line, columns)])
+        for line in candidates
+    ]
+    return Table(rows, None)
 
 
 def _loose_key(header: _Header) -> tuple[str, ...]:

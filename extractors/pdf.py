@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 import logging
 import math
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from extractors import layout
@@ -23,6 +23,7 @@ from orderintake.domain import Order, OrderLine, Provenance
 log = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 20  # fewer printable characters than this on a page: treat it as a scan
+MAX_OCR_PAGES = 12  # a longer scan is read up to here (an order rarely runs longer; OCR is slow)
 OCR_CONFIDENCE = 0.9  # ceiling for values read by OCR, so that such orders go to review
 
 
@@ -53,7 +54,11 @@ def _embedded_orderx(data: bytes, filename: str) -> Order | None:
         return None
     if not xml:
         return None
-    order = read_orderx(xml, filename)
+    try:
+        order = read_orderx(xml, filename)
+    except UnreadableDocument:
+        log.warning("the Order-X attached to %s cannot be read: using the printed page", filename)
+        return None
     order.document_kind = "orderx_pdf"
     return order
 
@@ -72,7 +77,7 @@ def load_pages(data: bytes) -> tuple[list[PageLayout], list[int]]:
         with document:
             for number, page in enumerate(document.pages, start=1):
                 words = page_words(page, number)
-                if sum(len(w.text) for w in words) < MIN_TEXT_CHARS:
+                if sum(len(w.text) for w in words) < MIN_TEXT_CHARS and len(scanned) < MAX_OCR_PAGES:
                     ocr_words = _ocr_page(data, number, float(page.width), float(page.height))
                     if ocr_words is not None:
                         scanned.append(number)
@@ -96,7 +101,9 @@ def load_pages(data: bytes) -> tuple[list[PageLayout], list[int]]:
 
 def _unreadable(exc: Exception) -> UnreadableDocument:
     name = type(exc).__name__
-    text = f"{name}: {exc}".lower()
+    # pdfplumber wraps pdfminer's error (PDFPasswordIncorrect...) in its own exception
+    causes: list[object] = [exc, exc.__cause__, exc.__context__, *exc.args]
+    text = " ".join(f"{type(c).__name__}: {c}" for c in causes if c is not None).lower()
     if "password" in text or "encrypt" in text:
         return UnreadableDocument(
             "the PDF is encrypted (password protected) and cannot be read",
@@ -227,8 +234,13 @@ def page_text(pages: Sequence[PageLayout]) -> str:
 def order_from_pages(pages: Sequence[PageLayout], filename: str, source: str = "") -> Order:
     """Lines and header fields of an order laid out on `pages` (digital or OCR words)."""
     order = Order(file=filename)
-    tables = layout.find_tables(pages, source)
     printed_total = None
+    try:
+        tables = layout.find_tables(pages, source)
+    except Exception:  # an odd layout must not cost the header fields: the reviewer sees the note
+        log.exception("table reading failed in %s", filename)
+        order.notes.append("the order-line table could not be read from the page layout")
+        tables = []
     for table in tables:
         grid = lines_from_grid(table.grid(), source, earlier=list(order.lines))
         _attach_extras(grid.lines, table)

@@ -210,21 +210,32 @@ def _has_uncached_formulas(data: bytes) -> bool:
     return False
 
 
-def _computed_values(ws: object, formula_ws: object | None) -> dict[tuple[int, int], Decimal]:
+def _stored_cells(ws: object) -> dict[tuple[int, int], object]:
+    """(row, column) -> openpyxl cell for the cells the file stores (1-based), without creating any."""
+    store = getattr(ws, "_cells", None)
+    if isinstance(store, dict):
+        return {key: cell for key, cell in store.items() if key[0] <= MAX_ROWS and key[1] <= MAX_COLS}
+    out: dict[tuple[int, int], object] = {}
+    max_row = min(getattr(ws, "max_row", 0) or 0, MAX_ROWS)
+    max_col = min(getattr(ws, "max_column", 0) or 0, MAX_COLS)
+    for row in ws.iter_rows(max_row=max_row, max_col=max_col):  # type: ignore[attr-defined]
+        for cell in row:
+            out[(cell.row, cell.column)] = cell
+    return out
+
+
+def _computed_values(
+    stored: dict[tuple[int, int], object], formula_ws: object | None
+) -> dict[tuple[int, int], Decimal]:
     """Values of formula cells the file saved without a result, computed from the sheet."""
     if formula_ws is None:
         return {}
-    values: dict[tuple[int, int], object] = {}
+    values = {key: v for key, cell in stored.items() if (v := getattr(cell, "value", None)) is not None}
     formulas: dict[tuple[int, int], str] = {}
-    for row in ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS):  # type: ignore[attr-defined]
-        for cell in row:
-            if getattr(cell, "value", None) is not None:
-                values[(cell.row, cell.column)] = cell.value
-    for row in formula_ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLS):  # type: ignore[attr-defined]
-        for cell in row:
-            value = getattr(cell, "value", None)
-            if isinstance(value, str) and value.startswith("=") and (cell.row, cell.column) not in values:
-                formulas[(cell.row, cell.column)] = value[1:]
+    for key, cell in _stored_cells(formula_ws).items():
+        value = getattr(cell, "value", None)
+        if isinstance(value, str) and value.startswith("=") and key not in values:
+            formulas[key] = value[1:]
     evaluator = FormulaEvaluator(values, formulas)
     out = {}
     for key in formulas:
@@ -238,41 +249,38 @@ def _xlsx_sheet(ws: object, formula_ws: object | None = None) -> Sheet:
     from openpyxl.worksheet.worksheet import Worksheet
 
     assert isinstance(ws, Worksheet)
-    computed = _computed_values(ws, formula_ws)
+    stored = _stored_cells(ws)
+    computed = _computed_values(stored, formula_ws)
     hidden_cols: set[int] = set()
     for dim in ws.column_dimensions.values():
         if dim.hidden and dim.min and dim.max:
             hidden_cols.update(range(dim.min - 1, min(dim.max, MAX_COLS)))
     hidden_rows = {r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden}
-    max_row = min(ws.max_row or 0, MAX_ROWS)
-    max_col = min(ws.max_column or 0, MAX_COLS)
-    full: list[list[Cell]] = []
-    visible: list[list[Cell]] = []
+    filled: dict[tuple[int, int], Cell] = {}
     currencies: Counter[str] = Counter()
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col)):
-        cells = []
-        for c, xl_cell in enumerate(row):
-            coordinate = f"{col_letter(c)}{r + 1}"
-            prov = Provenance(sheet=ws.title, cell=coordinate)
-            value = getattr(xl_cell, "value", None)
-            if value is None and (r + 1, c + 1) in computed:
-                value = computed[(r + 1, c + 1)]
-            fmt = getattr(xl_cell, "number_format", None)
-            cell = typed_cell(value, fmt, prov)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                currency = format_currency(fmt)
-                if currency:
-                    currencies[currency] += 1
-            cells.append(cell)
-        full.append(cells)
-        if r not in hidden_rows:
-            visible.append([cell for c, cell in enumerate(cells) if c not in hidden_cols])
-        else:
-            visible.append([])  # keep row positions comparable; a hidden row reads as blank
+    for (row, col), xl_cell in stored.items():
+        value = getattr(xl_cell, "value", None)
+        if value is None:
+            value = computed.get((row, col))
+        if value is None:
+            continue
+        fmt = getattr(xl_cell, "number_format", None)
+        prov = Provenance(sheet=ws.title, cell=f"{col_letter(col - 1)}{row}")
+        cell = typed_cell(value, fmt, prov)
+        if not cell.text:
+            continue
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            currency = format_currency(fmt)
+            if currency:
+                currencies[currency] += 1
+        filled[(row - 1, col - 1)] = cell
+    full = _grid(filled)
+    visible = [
+        [] if r in hidden_rows else [cell for c, cell in enumerate(cells) if c not in hidden_cols]
+        for r, cells in enumerate(full)
+    ]
     state = getattr(ws, "sheet_state", "visible")
-    has_hidden_cols = any(
-        any(cell.text.strip() for r in full for c, cell in enumerate(r) if c == hc) for hc in hidden_cols
-    )
+    has_hidden_cols = any(c in hidden_cols for _r, c in filled)
     return Sheet(
         name=ws.title,
         rows=_trim(visible),
@@ -281,6 +289,17 @@ def _xlsx_sheet(ws: object, formula_ws: object | None = None) -> Sheet:
         hidden_columns=[col_letter(c) for c in sorted(hidden_cols)] if has_hidden_cols else [],
         currencies=currencies,
     )
+
+
+def _grid(filled: dict[tuple[int, int], Cell]) -> list[list[Cell]]:
+    """Rows of cells from the filled positions (0-based), empty cells in between."""
+    if not filled:
+        return []
+    widths: dict[int, int] = {}
+    for r, c in filled:
+        widths[r] = max(widths.get(r, 0), c + 1)
+    height = max(widths) + 1
+    return [[filled.get((r, c)) or Cell("") for c in range(widths.get(r, 0))] for r in range(height)]
 
 
 class FormulaEvaluator:
@@ -485,8 +504,11 @@ def _xls_sheet(book: object, sh: object) -> Sheet:
     for r in range(min(sh.nrows, MAX_ROWS)):
         cells = []
         for c in range(min(sh.ncols, MAX_COLS)):
-            prov = Provenance(sheet=sh.name, cell=f"{col_letter(c)}{r + 1}")
             ctype, raw = sh.cell_type(r, c), sh.cell_value(r, c)
+            if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                cells.append(Cell(""))
+                continue
+            prov = Provenance(sheet=sh.name, cell=f"{col_letter(c)}{r + 1}")
             fmt = _xls_format(book, sh, r, c)
             value: object
             if ctype == xlrd.XL_CELL_DATE:
@@ -503,8 +525,6 @@ def _xls_sheet(book: object, sh: object) -> Sheet:
                 value = bool(raw)
             elif ctype == xlrd.XL_CELL_ERROR:
                 value = xlrd.error_text_from_code.get(raw, "#ERR")
-            elif ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                value = None
             else:
                 value = str(raw)
             cells.append(typed_cell(value, fmt, prov))
@@ -664,6 +684,9 @@ def _ods_sheet(table: object, hidden_styles: set[str | None]) -> Sheet:
         for _ in range(min(row_repeat, MAX_ROWS - r) if template else min(row_repeat, MAX_ROWS - r, 1)):
             cells = []
             for ci, (value, text, currency) in enumerate(template):
+                if value is None and not text:
+                    cells.append(Cell(""))
+                    continue
                 prov = Provenance(sheet=name, cell=f"{col_letter(ci)}{r + 1}")
                 if value is not None and not isinstance(value, (bool, dt.datetime)):
                     assert isinstance(value, Decimal)

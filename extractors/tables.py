@@ -176,7 +176,7 @@ _HEADER_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"\b(ref|refs|reference|references|referentie|code|codes|sku|art nr|art no|artnr"
             r"|artikelnummer|artikel nr|artikelnr|part|part no|part number|p n|pn|mpn|item code|item no"
             r"|material|materialnummer|matnr|mat nr|bestellnummer|bestell nr|bestelnummer|cat no"
-            r"|catalogue|modele|model|n article|no article|article no|article code|code article)\b"
+            r"|catalogue|modele|model|n article|no article|article no|article code|code article|item)\b"
         ),
     ),
     (
@@ -338,7 +338,7 @@ _SHIPPING = re.compile(
     r"^(frais (de )?(port|transport|livraison|d expedition|de gestion)|port( et emballage| du| paye)?\b"
     r"|participation aux frais|forfait (de )?(livraison|transport)|shipping|freight|delivery charge|carriage"
     r"|handling|versandkosten|frachtkosten|versandpauschale|verzendkosten|transportkosten|leveringskosten"
-    r"|eco ?participation|eco ?contribution|emballage|remise globale|escompte)"
+    r"|eco ?participation|eco ?contribution|emballage|remise|rabais|escompte|discount|rebate|korting|rabatt)\b"
 )
 _NOTE = re.compile(
     r"^(nb|n b|note|notes|remarque|remarques|rq|attention|important|merci|please|bitte|gelieve|observation"
@@ -1015,7 +1015,8 @@ def _read_table(rows: list[list[Cell]], table: _Table, source: str) -> _TableRes
         qty_cell = _cell(rows, r, qty_c) if qty_c is not None else None
         quantity, qty_unit = _quantity(qty_cell)
         found = _total_in_row(rows, r, table.first_col, table.last_col)
-        if found and (quantity is None or _label_outside(rows, r, table, found_cols=(desc_c, qty_c))):
+        code_here = bool(code_cols) and any(not _is_blank(_cell(rows, r, c)) for c in code_cols)
+        if found and (quantity is None and not code_here or _label_outside(rows, r, table, (desc_c, qty_c))):
             totals.append((found[0], found[1], r))
             used.add(r)
             last_was_line = False
@@ -1074,7 +1075,9 @@ def _read_table(rows: list[list[Cell]], table: _Table, source: str) -> _TableRes
         only_desc = len(cells) == 1 and cells[0][0] == desc_c
         text = clean_text(cells[0][1].text) if only_desc else ""
         wrapped = only_desc and last_was_line and bool(lines) and bool(text) and len(text) <= 160
-        if wrapped and not _NOTE.match(norm_label(text)):
+        # an upper-case row under a mixed-case line is a section heading, not the line's end
+        heading = text.isupper() and len(text) > 3 and not (lines[-1].description or "").isupper()
+        if wrapped and not heading and not _NOTE.match(norm_label(text)):
             prev = lines[-1]
             prev.description = f"{prev.description} {text}" if prev.description else text
             used.add(r)
@@ -1111,12 +1114,29 @@ def _inside(rows: list[list[Cell]], r: int, table: _Table) -> bool:
 
 
 def _label_outside(rows: list[list[Cell]], r: int, table: _Table, found_cols: tuple[int | None, ...]) -> bool:
-    """A total label in a row that also has a quantity: a total when the label is not the description."""
+    """A total label in a row that also has a quantity ('Total : 45 pièces'): a total only when the
+    description cell is empty or is nothing but a total phrase ('Montant placo M48' is an article)."""
     desc_c = found_cols[0]
     if desc_c is None:
         return True
     cell = _cell(rows, r, desc_c)
-    return cell is None or _is_blank(cell) or total_kind(cell.text) is not None and len(cell.text) < 40
+    return cell is None or _is_blank(cell) or is_total_phrase(cell.text)
+
+
+_TOTAL_FILLER = set(
+    "total totaux totale sous sub subtotal montant net nett ht h t ttc tvac tva vat excl incl hors taxe taxes "
+    "tax eur euro euros general generale global globale commande order de du la le les des a payer pay to due "
+    "lot page report reporter amount grand summe gesamt netto brutto mwst btw totaal zwischensumme subtotaal "
+    "quantite quantites qte qty quantity articles lignes nombre items pieces bestellung bestelling ex".split()
+)
+
+
+def is_total_phrase(text: str) -> bool:
+    """'Total HT', 'Sous-total lot 2', 'TOTAL EUR', 'Total TTC 20 %': a total label and nothing else."""
+    if total_kind(text) is None:
+        return False
+    words = [w for w in norm_label(text).split() if not w.isdigit()]
+    return sum(1 for w in words if w not in _TOTAL_FILLER) <= 1
 
 
 def _quantity(cell: Cell | None) -> tuple[Decimal | None, str | None]:

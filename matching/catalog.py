@@ -76,6 +76,7 @@ class Catalog:
         self.full_name_words: dict[str, list[str]] = {}  # customer_id -> every word of its name
         self.by_name_word: dict[str, set[str]] = defaultdict(set)
         self.by_acronym: dict[str, set[str]] = defaultdict(set)
+        self.domain_labels: dict[str, set[str]] = defaultdict(set)  # 'hfm', 'habitat' for hfm-habitat.fr
         self.customers_of_list: dict[str, set[str]] = defaultdict(set)
         self.lists_of_sku: dict[str, set[str]] = defaultdict(set)
         self.by_postal: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)  # postal -> (id, street)
@@ -119,6 +120,7 @@ class Catalog:
         self.by_id_norm[norm_code(cid)] = cid
         for domain in customer.email_domains:
             self.by_domain[domain.lower().strip()].add(cid)
+            self.domain_labels[cid].update(re.split(r"[-.]", domain.lower().rsplit(".", 1)[0]))
         if customer.vat_number:
             self.by_vat[norm_vat(customer.vat_number)].add(cid)
         siret = norm_siret(customer.siret)

@@ -33,6 +33,7 @@ from orderintake.domain import Order
 
 ACCEPT = 0.8  # combined evidence needed to name a customer
 RIVAL = 0.5  # another customer with this much evidence of its own makes the choice unsafe
+DISTINCT = 0.5  # evidence the chosen customer needs that the next best does not share
 
 W_BUYER_ID = 0.9
 W_BUYER_ID_TEXT = 0.8  # "Client : 41100234" printed on the document
@@ -49,6 +50,7 @@ W_NAME = 0.75  # a name given as the buyer's, or printed after "Client :"
 W_NAME_TEXT = 0.6  # the whole name somewhere in the text
 W_NAME_PARTIAL = 0.4  # most of its rare words close together
 W_ACRONYM = 0.45  # "HFM" for Habitat Flandre Métropole
+W_ACRONYM_DOMAIN = 0.6  # ...that is also its e-mail domain's name (hfm-habitat.fr)
 W_ADDRESS = 0.5
 W_POSTAL = 0.25  # its postal code (many customers may share one)
 W_PRICES_ALL = 0.7  # five lines or more carry the contract prices of its price list
@@ -114,16 +116,23 @@ def identify_customer(
     ranked = sorted(per_customer, key=lambda c: (-_combine(per_customer[c]), c))
     best = ranked[0]
     best_score = _combine(per_customer[best])
-    shared = {(ev.signal, ev.detail) for ev in per_customer[best]}
     rival, rival_score = None, 0.0
     for cid in ranked[1:]:
-        own = [ev for ev in per_customer[cid] if (ev.signal, ev.detail) not in shared]
-        score = _combine(own)
+        score = _combine(_own(per_customer[cid], per_customer[best]))
         if score > rival_score:
             rival, rival_score = cid, score
-    chosen = best if best_score >= ACCEPT and rival_score < RIVAL else None
+    # What sets the best apart from the next one must itself be a real clue: a price list that
+    # several customers share plus a postal code does not pick one of them.
+    distinct = _combine(_own(per_customer[best], per_customer[ranked[1]])) if len(ranked) > 1 else best_score
+    chosen = best if best_score >= ACCEPT and rival_score < RIVAL and distinct >= DISTINCT else None
     kept = [ev for ev in evidence if ev.customer_id in (best, rival)]
     return CustomerMatch(chosen, round(best_score, 4), kept, rival, round(rival_score, 4))
+
+
+def _own(evidence: list[Evidence], other: list[Evidence]) -> list[Evidence]:
+    """The clues in `evidence` that do not also point to the other customer."""
+    shared = {(ev.signal, ev.detail) for ev in other}
+    return [ev for ev in evidence if (ev.signal, ev.detail) not in shared]
 
 
 def collect_evidence(
@@ -308,9 +317,10 @@ def _phrase_at(words: list[str], positions: dict[str, list[int]]) -> int | None:
 
 
 def _partial_name(catalog: Catalog, words: list[str], positions: dict[str, list[int]]) -> str:
-    """Most of the name's rare words (by weight), at least two, close together in the text."""
+    """Most of the name's rare words (by weight), at least three, close together in the text: two
+    words of a name are too often a common phrase of the trade ('courants faibles')."""
     present = [w for w in words if w in positions]
-    if len(present) < 2:
+    if len(present) < 3:
         return ""
     weights = {w: _word_weight(catalog, w) for w in words}
     if sum(weights[w] for w in present) / sum(weights.values()) < 0.6:
@@ -327,11 +337,12 @@ def _partial_name(catalog: Catalog, words: list[str], positions: dict[str, list[
 def _acronym_evidence(text: str, catalog: Catalog) -> list[Evidence]:
     out = []
     for acronym in sorted({m.group(1).lower() for m in _ACRONYM.finditer(text)}):
+        # 'HEM' is Hainaut Élec Maintenance's initials but also the town in 'Commune de Hem'
         owners = catalog.by_acronym.get(acronym, set())
-        if len(owners) == 1:
-            out.append(
-                Evidence(next(iter(owners)), "acronym", W_ACRONYM, f"'{acronym.upper()}' in the document")
-            )
+        if len(owners) == 1 and not catalog.by_name_word.get(acronym, set()) - owners:
+            cid = next(iter(owners))
+            weight = W_ACRONYM_DOMAIN if acronym in catalog.domain_labels.get(cid, set()) else W_ACRONYM
+            out.append(Evidence(cid, "acronym", weight, f"'{acronym.upper()}' in the document"))
     return out
 
 

@@ -44,7 +44,6 @@ class _Term:
 
     token: str
     weight: float
-    numeric: bool
     measure: str | None
     readings: dict[str, float]
 
@@ -146,9 +145,7 @@ class ProductIndex:
         for token in dict.fromkeys(tokens(text)):
             numeric = is_numeric_token(token)
             weight = self.idf(token) * (1.5 if numeric else 1.0)
-            terms.append(
-                _Term(token, weight, numeric, unit_of(token) if numeric else None, self._expand(token))
-            )
+            terms.append(_Term(token, weight, unit_of(token) if numeric else None, self._expand(token)))
         return terms
 
     def score_sku(self, text: str, sku: str, unit: str | None = None) -> float:

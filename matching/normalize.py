@@ -91,6 +91,62 @@ STOPWORDS = word_set(
 # Words that describe packing or the order rather than the product.
 NOISE = word_set("""svp merci ref reference art article env environ qte qty mm2""")
 
+
+def _glossary(text: str) -> dict[str, str]:
+    """'blanc: white wit weiss' lines -> {'white': 'blanc', 'wit': 'blanc', 'weiss': 'blanc'}."""
+    out: dict[str, str] = {}
+    for row in text.strip().splitlines():
+        target, words = row.split(":")
+        # written as tokens() sees them: without hyphens ('two-way' -> 'twoway')
+        out.update({w.replace("-", ""): target.strip().replace("-", "") for w in words.split()})
+    return out
+
+
+# English, Dutch and German words of everyday trade, read as the French word a French catalogue
+# uses, so that "Niko socket with earth white" meets "Niko prise avec terre blanc".
+SYNONYMS = _glossary(
+    """
+    blanc: white wit weiss weis
+    noir: black zwart schwarz
+    gris: grey gray grijs grau
+    bleu: blue blauw blau
+    rouge: red rood rot
+    vert: green groen grun gruen
+    jaune: yellow geel gelb
+    marron: brown bruin braun
+    violet: purple paars lila
+    incolore: clear colourless colorless kleurloos farblos
+    naturel: natural naturel natur naturlich
+    taille: size maat grosse gr
+    paire: pair pairs paar
+    boite: box doos schachtel
+    rouleau: roll rolle
+    couronne: coil
+    sachet: bag zak beutel
+    acier: steel staal stahl
+    inox: stainless rvs edelstahl
+    cuivre: copper koper kupfer
+    laiton: brass messing
+    gant: glove gloves handschoen handschoenen handschuh handschuhe
+    vis: screw screws schroef schroeven schraube schrauben
+    cheville: pluggen dubel duebel
+    fil: wire draad
+    cable: kabel
+    prise: socket sockets outlet stopcontact steckdose
+    interrupteur: switch schakelaar schalter
+    disjoncteur: breaker automaat leitungsschutzschalter
+    differentiel: rcd residual aardlekschakelaar
+    lampe: lamp bulb
+    terre: earth ground aarding erde
+    courbe: curve kurve karakteristiek
+    plaque: plate cover afdekplaat abdeckung
+    simple: single enkel einfach enkelvoudig
+    double: dubbel doppel dubbele
+    va-et-vient: two-way wisselschakelaar wechselschalter
+    etanche: waterproof waterdicht wasserdicht
+    """
+)
+
 _LENGTH = {"mm": 1, "cm": 10, "m": 1000, "km": 1_000_000}
 _VOLUME = {"ml": 1, "cl": 10, "dl": 100, "l": 1000}
 _WEIGHT = {"g": 1, "kg": 1000}
@@ -179,7 +235,7 @@ def analyse(text: str) -> tuple[list[str], list[str]]:
         joined = raw if decimal else _INNER_SEP.sub("", raw)
         if "." in joined and not decimal:
             joined = joined.replace(".", "")
-        out.append(stem(joined))
+        out.append(stem(SYNONYMS.get(joined, joined)))
         if "-" in raw or "/" in raw:
             parts.extend(stem(p) for p in _INNER_SEP.split(raw) if p and p not in STOPWORDS)
     return out, parts

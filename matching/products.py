@@ -180,12 +180,13 @@ def _fuzzy(catalog: Catalog, line: _Line) -> LineMatch:
     found = catalog.search(line.text, line.unit, limit=6)
     if not found or found[0].score < FUZZY_MIN:
         near = f"{found[0].sku}, score {found[0].score:.2f}" if found else ""
+        near_fr = near.replace(".", ",")
         return _unknown(
             "fuzzy",
             found[0].score if found else 0.0,
             "no catalogue product matches this description" + (f" (closest: {near})" if near else ""),
             "aucun article du catalogue ne correspond à cette désignation"
-            + (f" (le plus proche : {near})" if near else ""),
+            + (f" (le plus proche : {near_fr})" if near else ""),
         )
     best = found[0]
     close = [c.sku for c in found if best.score - c.score < AMBIGUOUS_GAP]
@@ -222,7 +223,7 @@ def _fuzzy(catalog: Catalog, line: _Line) -> LineMatch:
             best.score,
             f"closest product by description, but '{odd}' does not fit it (score {best.score:.2f})",
             f"article le plus proche d'après la désignation, mais « {odd} » ne lui correspond pas"
-            f" (score {best.score:.2f}) : à vérifier",
+            f" (score {_fr(best.score)}) : à vérifier",
         )
     runner = f"{found[1].sku} ({found[1].score:.2f})" if len(found) > 1 else ""
     return _unsure(
@@ -231,9 +232,13 @@ def _fuzzy(catalog: Catalog, line: _Line) -> LineMatch:
         best.score,
         f"matched on the description only, not certain (score {best.score:.2f}"
         + (f"; next: {runner})" if runner else ")"),
-        f"article reconnu d'après la désignation seulement, à vérifier (score {best.score:.2f}"
-        + (f" ; ensuite : {runner})" if runner else ")"),
+        f"article reconnu d'après la désignation seulement, à vérifier (score {_fr(best.score)}"
+        + (f" ; ensuite : {found[1].sku} ({_fr(found[1].score)}))" if runner else ")"),
     )
+
+
+def _fr(score: float) -> str:
+    return f"{score:.2f}".replace(".", ",")
 
 
 def _check_description(catalog: Catalog, found: LineMatch, line: _Line) -> None:

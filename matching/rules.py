@@ -67,12 +67,14 @@ def rule_unreadable(order: Order) -> list[Anomaly]:
 def rule_unknown_customer(order: Order) -> list[Anomaly]:
     if order.customer_id or not order.lines:
         return []
+    sender = order.customer_hints.sender_email
+    who = f" ({sender})" if sender else ""
     return [
         _anomaly(
             A.UNKNOWN_CUSTOMER,
             None,
-            "sender matches no customer of the master data",
-            "l'expéditeur ne correspond à aucun client connu",
+            f"sender{who} matches no customer of the master data",
+            f"l'expéditeur{who} ne correspond à aucun client connu : nouveau client ou client à rattacher",
         )
     ]
 
@@ -284,8 +286,17 @@ def rule_stock(order: Order, catalog: Catalog) -> list[Anomaly]:
 
 
 def rule_delivery_date(order: Order, catalog: Catalog) -> list[Anomaly]:
-    if order.requested_delivery_date is None or order.order_date is None:
+    if order.requested_delivery_date is None:
         return []
+    if order.order_date is None:  # the lead times cannot be checked: a human must
+        return [
+            _anomaly(
+                A.LOW_CONFIDENCE,
+                None,
+                "delivery date requested but no order date: lead times not checked",
+                "date de livraison demandée sans date de commande : délais non vérifiés",
+            )
+        ]
     out = []
     for i, _, product in _matched(order, catalog):
         earliest = order.order_date + dt.timedelta(days=product.lead_time_days)

@@ -20,7 +20,7 @@ from erp_adapters import OutboxExporter
 from matching import Catalog, match_order
 from orderintake import store
 from orderintake.db import Database, DocumentRow, ExportRow
-from orderintake.domain import Order
+from orderintake.domain import AnomalyCode, Order
 from orderintake.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -157,7 +157,8 @@ class Pipeline:
             row = self._row(session, document_id)
             order = store.load_order(session, document_id)
             assert order is not None
-            order = match_order(order, self.catalog(session), DatabaseHistory(session, document_id))
+            order = match_order(order, self.catalog(session), DatabaseHistory(session, document_id),
+                                self.settings.low_confidence_threshold)
             store.save_order(session, document_id, order)
             store.set_state(session, row, store.MATCHED, detail={
                 "customer_id": order.customer_id, "anomalies": [a.code.value for a in order.anomalies],
@@ -192,7 +193,14 @@ class Pipeline:
             row = self._row(session, document_id)
             if row.state not in (store.IN_REVIEW, store.MATCHED):
                 raise ValueError(f"document {document_id} is {row.state}, not in review")
-            order = match_order(order, self.catalog(session), DatabaseHistory(session, document_id))
+            # The reviewer has now seen every value: extraction doubts no longer hold, and every other
+            # anomaly is recomputed on the edited order.
+            order.confidence = {name: 1.0 for name in order.confidence}
+            for line in order.lines:
+                line.confidence = 1.0
+            order.anomalies = [a for a in order.anomalies if a.code == AnomalyCode.UNREADABLE]
+            order = match_order(order, self.catalog(session), DatabaseHistory(session, document_id),
+                                self.settings.low_confidence_threshold)
             store.save_order(session, document_id, order)
             store.audit(session, document_id, actor, "edited", changes)
             return order

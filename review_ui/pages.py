@@ -132,7 +132,8 @@ def _document_page(request: Request, view: views.DocumentView, status_code: int 
     t = translator(request)
     return render(
         request, "document.html", status_code=status_code, v=view, errors=errors or [],
-        submitted=submitted or {}, units=editing.UNITS, processing=views.PROCESSING, anomaly_text=lambda a: views.anomaly_text(a, t.lang),
+        submitted=submitted or {}, units=editing.UNITS, processing=views.PROCESSING,
+        anomaly_text=lambda a: views.anomaly_text(a, t.lang),
         describe=lambda event: views.describe_event(event, t),
     )
 

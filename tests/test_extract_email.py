@@ -156,8 +156,12 @@ def test_html_to_text_keeps_only_what_a_reader_sees() -> None:
     assert "border" not in doc.text
     assert doc.text.startswith("Bonjour,\nVeuillez trouver")
     assert [[c.text for c in row] for row in doc.tables[0].rows][1] == [
-        "A9F74216", "Disjoncteur iC60N 2P 16A courbe C", "12", "41,74"]
-    assert doc.text[doc.tables[0].offset:].startswith("Référence | Désignation")
+        "A9F74216",
+        "Disjoncteur iC60N 2P 16A courbe C",
+        "12",
+        "41,74",
+    ]
+    assert doc.text[doc.tables[0].offset :].startswith("Référence | Désignation")
 
 
 def test_malicious_html_body() -> None:
@@ -169,7 +173,9 @@ def test_malicious_html_body() -> None:
         "<style>li:after{content:'- 77 x css'}</style>"
         "<iframe src='http://evil.example/'>- 55 x iframe</iframe>"
         "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#x27;ok&#x27;</p>"
-        + "<div>" * 5000 + "fin" + "</div>" * 5000
+        + "<div>" * 5000
+        + "fin"
+        + "</div>" * 5000
         + "<table><tr><td>unclosed<td>cells"
         + "<p>cordialement</p>"
     )
@@ -195,9 +201,15 @@ def test_forwarded_by_the_sellers_staff_names_the_original_sender() -> None:
         "Bonjour Thomas,\n\nPeux-tu nous livrer demain :\n"
         "- 6 couronnes de H07V-U 2,5 bleu\n- 100 colliers T50R\n\nMerci,\nSophie\nClient Élec SARL\n"
     )
-    order = read(make_email(sender="Thomas Vendeur <t.vendeur@distrib.fr>", to="commandes@distrib.fr",
-                            subject="TR: Commande CL-7781", date="Mon, 09 Nov 2026 09:30:00 +0100",
-                            text=text))
+    order = read(
+        make_email(
+            sender="Thomas Vendeur <t.vendeur@distrib.fr>",
+            to="commandes@distrib.fr",
+            subject="TR: Commande CL-7781",
+            date="Mon, 09 Nov 2026 09:30:00 +0100",
+            text=text,
+        )
+    )
     assert summary(order) == [
         (Decimal(6), "ROL", "H07V-U 2,5 bleu", None, None),
         (Decimal(100), None, "colliers T50R", None, None),
@@ -219,8 +231,11 @@ def test_reply_chain_the_latest_list_wins() -> None:
         "Subject: Commande\n\n"
         "- 4 x disjoncteur 16A\n- 5 couronnes de R2V 3G1,5\n- 10 x prise 2P+T\n"
     )
-    order = read(make_email(sender="Luc Acheteur <luc@acheteur.be>", to="orders@distrib.be",
-                            subject="RE: Commande", text=text))
+    order = read(
+        make_email(
+            sender="Luc Acheteur <luc@acheteur.be>", to="orders@distrib.be", subject="RE: Commande", text=text
+        )
+    )
     assert summary(order) == [
         (Decimal(2), None, "disjoncteur 16A", None, None),
         (Decimal(5), "ROL", "R2V 3G1,5", None, None),
@@ -249,8 +264,14 @@ def test_attached_message_holds_the_order() -> None:
     inner["Subject"] = "Commande 5521"
     inner["Date"] = "Fri, 06 Nov 2026 16:00:00 +0100"
     inner.set_content("Bonjour,\n- 7 x interrupteur va-et-vient blanc\n- 3 boîtes de chevilles 6 mm\n")
-    order = read(make_email(sender="Marie Achat <m.achat@client.fr>", subject="TR: Commande 5521",
-                            text="Voir le message joint.\n", attached_messages=(inner,)))
+    order = read(
+        make_email(
+            sender="Marie Achat <m.achat@client.fr>",
+            subject="TR: Commande 5521",
+            text="Voir le message joint.\n",
+            attached_messages=(inner,),
+        )
+    )
     assert summary(order) == [
         (Decimal(7), None, "interrupteur va-et-vient blanc", None, None),
         (Decimal(3), "BOX", "chevilles 6 mm", None, None),
@@ -316,8 +337,11 @@ def test_email_without_an_order_keeps_the_sender() -> None:
         "Pas de commande pour le moment.\n\nMerci d'avance,\n\nOlivier Caron\n"
         "Opale Électricité – 3 quai Gambetta – 62200 Boulogne-sur-Mer\n"
     )
-    order = read(make_email(sender="Olivier Caron <olivier.caron@opale-elec.fr>",
-                            subject="Question tarifs 2027", text=text))
+    order = read(
+        make_email(
+            sender="Olivier Caron <olivier.caron@opale-elec.fr>", subject="Question tarifs 2027", text=text
+        )
+    )
     assert order.lines == []
     assert order.po_number is None and order.order_date is None and order.delivery_address is None
     assert order.customer_hints.sender_email == "olivier.caron@opale-elec.fr"
@@ -348,3 +372,97 @@ def test_broken_headers_and_charset_do_not_crash() -> None:
     order = read(raw)
     assert [(line.quantity, line.description) for line in order.lines] == [(Decimal(5), "disjoncteur 16A")]
     assert order.order_date is None
+
+
+def test_the_email_confirms_or_contradicts_the_attachment() -> None:
+    body = "Bonjour,\nCi-joint notre commande BDC-2026-0412.\n"
+    order = read(
+        make_email(
+            subject="Commande BDC-2026-0412",
+            text=body,
+            attachments=((workbook(ORDER_ROWS), "application", XLSX.split("/")[1], "cde.xlsx"),),
+        )
+    )
+    assert order.po_number == "BDC-2026-0412"
+    assert order.confidence["po_number"] >= 0.95
+    order = read(
+        make_email(
+            subject="Commande BDC-2026-0999",
+            text="Bonjour,\nCi-joint notre commande BDC-2026-0999.\n",
+            attachments=((workbook(ORDER_ROWS), "application", XLSX.split("/")[1], "cde.xlsx"),),
+        )
+    )
+    assert order.po_number == "BDC-2026-0412"  # the attachment's is kept...
+    assert order.confidence["po_number"] < 0.9  # ...and sent for a look
+    assert any("BDC-2026-0999" in note for note in order.notes)
+
+
+def test_text_attachment_and_html_behind_a_plain_stub() -> None:
+    order = read(
+        make_email(
+            text="Bonjour, voir la pièce jointe.\n",
+            attachments=(
+                (b"- 4 x disjoncteur 16A\n- 2 couronnes de R2V 3G1,5\n", "text", "plain", "cde.txt"),
+            ),
+        )
+    )
+    assert summary(order) == [
+        (Decimal(4), None, "disjoncteur 16A", None, None),
+        (Decimal(2), "ROL", "R2V 3G1,5", None, None),
+    ]
+    assert order.lines[0].provenance["quantity"].source == "cde.txt"
+    order = read(
+        make_email(
+            text="Ce message est au format HTML.",
+            html="<p>Bonjour,</p><ul><li>6 x prise 2P+T blanche</li></ul>",
+        )
+    )
+    assert summary(order) == [(Decimal(6), None, "prise 2P+T blanche", None, None)]
+
+
+def test_a_cancellation_or_a_price_request_about_a_quoted_order_is_no_order() -> None:
+    quoted = (
+        "\n\nLe 6 nov. 2026 à 10:00, Luc Acheteur <luc@acheteur.fr> a écrit :\n"
+        "> - 4 x disjoncteur 16A\n> - 5 couronnes de R2V 3G1,5\n"
+    )
+    order = read(make_email(subject="Re: commande", text="Merci d'annuler cette commande." + quoted))
+    assert order.lines == []
+    order = read(
+        make_email(subject="Re: commande", text="Pouvez-vous me faire un prix pour la même chose ?" + quoted)
+    )
+    assert order.lines == []
+    order = read(make_email(subject="Re: commande", text="Je confirme, merci de livrer jeudi." + quoted))
+    assert [line.quantity for line in order.lines] == [Decimal(4), Decimal(5)]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "Référence;Désignation;Quantité;Prix\n"
+        "GOB-20-050;Gobelet carton 20cl;30;3,80\n"
+        "SERV-2P-30;Serviettes 30x30;40;1,85",
+        "Réf          Désignation              Qté     Prix\n"
+        "GOB-20-050   Gobelet carton 20cl      30      3,80\n"
+        "SERV-2P-30   Serviettes 30x30         40      1,85",
+    ],
+)
+def test_table_pasted_in_a_plain_text_body(table: str) -> None:
+    text = f"Bonjour,\n\nMerci de nous livrer :\n\n{table}\n\nCordialement,\nMarc\n"
+    order = read(make_email(subject="Commande BVP-1120", text=text))
+    assert [
+        (line.customer_sku, line.description, line.quantity, line.unit_price) for line in order.lines
+    ] == [
+        ("GOB-20-050", "Gobelet carton 20cl", Decimal(30), Decimal("3.80")),
+        ("SERV-2P-30", "Serviettes 30x30", Decimal(40), Decimal("1.85")),
+    ]
+    assert order.po_number == "BVP-1120"
+
+
+def test_typed_list_wins_over_an_attachment_the_message_never_mentions() -> None:
+    data = make_email(
+        text="Bonjour,\n- 3 couronnes de R2V 3G2,5\n",
+        attachments=((workbook(ORDER_ROWS), "application", XLSX.split("/")[1], "inventaire.xlsx"),),
+    )
+    order = read(data)
+    assert summary(order) == [(Decimal(3), "ROL", "R2V 3G2,5", None, None)]
+    assert any("inventaire.xlsx not used" in note for note in order.notes)

@@ -12,11 +12,11 @@ import pytest
 from extractors import UnreadableDocument, extract
 from extractors.spreadsheet import FormulaEvaluator, read_ods, read_xls, read_xlsx
 
-HEADER = ["Réf. fournisseur", "Code interne", "Désignation", "Qté", "Unité", "PU HT", "Montant HT"]
+HEADER = ["Réf. fournisseur", "Désignation", "Code interne", "Qté", "Unité", "PU HT", "Montant HT"]
 ITEMS = [
-    ("A9F74216", "INT-001", "Disjoncteur iC60N 2P 16A courbe C", 4, "U", 36.2),
-    ("R2V-3G25", "INT-002", "Câble U1000 R2V 3G2,5 couronne 100 m", 2, "cour.", 98.5),
-    ("WAGO-221-413", "INT-003", "Borne Wago 221-413 (boîte de 50)", 3, "bte", 11.9),
+    ("A9F74216", "Disjoncteur iC60N 2P 16A courbe C", "INT-001", 4, "U", 36.2),
+    ("R2V-3G25", "Câble U1000 R2V 3G2,5 couronne 100 m", "INT-002", 2, "cour.", 98.5),
+    ("WAGO-221-413", "Borne Wago 221-413 (boîte de 50)", "INT-003", 3, "bte", 11.9),
 ]
 
 
@@ -37,14 +37,15 @@ def order_form() -> openpyxl.Workbook:
     ws["A4"], ws["B4"] = "N° de commande", "EGD-2026-0314"
     ws["A5"], ws["B5"] = "Date", dt.datetime(2026, 11, 4)
     ws["A6"], ws["B6"] = "Livraison souhaitée", dt.datetime(2026, 11, 12)
-    ws["A7"], ws["B7"] = "Adresse de livraison", "Chantier Résidence du Parc, 8 allée des Tilleuls, 59700 Marcq-en-Barœul"
+    ws["A7"] = "Adresse de livraison"
+    ws["B7"] = "Chantier Résidence du Parc, 8 allée des Tilleuls, 59700 Marcq-en-Barœul"
     for c, title in enumerate(HEADER, start=1):
         ws.cell(row=9, column=c, value=title)
-    for i, (ref, internal, label, qty, unit, price) in enumerate(ITEMS):
+    for i, (ref, label, internal, qty, unit, price) in enumerate(ITEMS):
         r = 10 + i
         ws.cell(row=r, column=1, value=ref)
-        ws.cell(row=r, column=2, value=internal)
-        ws.cell(row=r, column=3, value=label)
+        ws.cell(row=r, column=2, value=label)
+        ws.cell(row=r, column=3, value=internal)
         ws.cell(row=r, column=4, value=qty)
         ws.cell(row=r, column=5, value=unit)
         ws.cell(row=r, column=6, value=price).number_format = '#,##0.00" €"'
@@ -53,7 +54,7 @@ def order_form() -> openpyxl.Workbook:
     ws["F15"], ws["G15"] = "TVA 20 %", "=ROUND(G14*0.2,2)"
     ws["F16"], ws["G16"] = "Total TTC", "=G14+G15"
     ws["A18"] = "Bon pour commande – signature :"
-    ws.column_dimensions["B"].hidden = True
+    ws.column_dimensions["C"].hidden = True
     old = wb.create_sheet("Tarifs 2025")
     old.append(["Réf", "Désignation", "Qté", "Prix 2025"])
     old.append(["A9F74216", "Disjoncteur iC60N 2P 16A courbe C", 1, 33.0])
@@ -81,7 +82,7 @@ def test_xlsx_order_form_with_formulas_hidden_column_and_hidden_sheet() -> None:
     assert (prov.sheet, prov.cell) == ("Commande", "D11")
     assert order.provenance["po_number"].cell == "B4"
     assert all("INT-00" not in str(p.text) for x in order.lines for p in x.provenance.values())
-    assert any("hidden columns B" in n for n in order.notes)
+    assert any("hidden columns C" in n for n in order.notes)
     assert any("Tarifs 2025" in n for n in order.notes)
     assert "Bon pour commande" in order.customer_hints.text
 
@@ -166,8 +167,14 @@ def test_empty_workbook_and_workbook_without_table() -> None:
 
 def test_formula_evaluator_gives_up_on_what_it_does_not_know() -> None:
     values: dict[tuple[int, int], object] = {(1, 1): 2, (1, 2): 3.5, (2, 1): "texte"}
-    formulas = {(1, 3): "A1*B1", (1, 4): "SUM(A1:C1)", (1, 5): "ROUND(D1/3,2)", (1, 6): "A2*2",
-                (1, 7): "VLOOKUP(A1,B1:C1,2)", (1, 8): "H1+1"}
+    formulas = {
+        (1, 3): "A1*B1",
+        (1, 4): "SUM(A1:C1)",
+        (1, 5): "ROUND(D1/3,2)",
+        (1, 6): "A2*2",
+        (1, 7): "VLOOKUP(A1,B1:C1,2)",
+        (1, 8): "H1+1",
+    }
     evaluator = FormulaEvaluator(values, formulas)
     assert evaluator.value(1, 3) == Decimal("7.0")
     assert evaluator.value(1, 4) == Decimal("12.5")
@@ -192,16 +199,19 @@ def test_xls_with_dates_hidden_column_and_hidden_sheet() -> None:
     ws.write(3, 1, dt.datetime(2026, 11, 4), date_style)
     ws.write(4, 0, "Date de livraison souhaitée")
     ws.write(4, 1, dt.datetime(2026, 11, 20), date_style)
-    for c, title in enumerate(["Référence", "Ancien code", "Désignation", "Quantité", "Unité", "Prix unit. HT"]):
+    titles = ["Référence", "Désignation", "Ancien code", "Quantité", "Unité", "Prix unit. HT"]
+    for c, title in enumerate(titles):
         ws.write(6, c, title)
-    rows = [("A9F74440", "X-9", "Disjoncteur iC60N 4P 40A", 10, "U", 102.4),
-            ("TOURNTEST", "X-12", "Tournevis testeur 100-500V", 3, "U", 2.98)]
+    rows = [
+        ("A9F74440", "Disjoncteur iC60N 4P 40A", "X-9", 10, "U", 102.4),
+        ("TOURNTEST", "Tournevis testeur 100-500V", "X-12", 3, "U", 2.98),
+    ]
     for r, row in enumerate(rows, start=7):
         for c, value in enumerate(row):
             ws.write(r, c, value)
     ws.write(10, 4, "Total HT")
     ws.write(10, 5, 1032.94)
-    ws.col(1).hidden = True
+    ws.col(2).hidden = True
     old = wb.add_sheet("Archive")
     old.write(0, 0, "Référence")
     old.write(0, 1, "Quantité")

@@ -28,24 +28,36 @@ def lines(text: str) -> list[tuple[Decimal | None, str | None, str | None, str |
         ("20 m de gaine ICTA 20", [(Decimal(20), "M", "gaine ICTA 20", None, None)]),
         ("2 boîtes de vis 4x40", [(Decimal(2), "BOX", "vis 4x40", None, None)]),
         # a junction box is a product, not a unit
-        ("- 5 boîtes d'encastrement 1 poste",
-         [(Decimal(5), None, "boîtes d'encastrement 1 poste", None, None)]),
+        (
+            "- 5 boîtes d'encastrement 1 poste",
+            [(Decimal(5), None, "boîtes d'encastrement 1 poste", None, None)],
+        ),
         ("- septante-cinq mètres de câble H07RN-F", [(Decimal(75), "M", "câble H07RN-F", None, None)]),
         ("- nonante chevilles 6 mm", [(Decimal(90), None, "chevilles 6 mm", None, None)]),
         ("* quatre-vingt-dix colliers T50R", [(Decimal(90), None, "colliers T50R", None, None)]),
         ("- une couronne de R2V 3G1,5", [(Decimal(1), "ROL", "R2V 3G1,5", None, None)]),
         ("- Disjoncteur 16A x 12", [(Decimal(12), None, "Disjoncteur 16A", None, None)]),
         ("- Gaine ICTA 20 : 100 m", [(Decimal(100), "M", "Gaine ICTA 20", None, None)]),
-        ("- 10 gobelets carton 20cl réf. GOB20 à 4,35 € HT",
-         [(Decimal(10), None, "gobelets carton 20cl", "GOB20", Decimal("4.35"))]),
-        ("- 8 disjoncteurs Legrand DX3 16A (réf 406777)",
-         [(Decimal(8), None, "disjoncteurs Legrand DX3 16A", "406777", None)]),
-        ("- 24 pcs 101-31100  Niko Original switch white",
-         [(Decimal(24), "PCE", "Niko Original switch white", "101-31100", None)]),
-        ("- 10 x LANM6FUTP305 – Câble Cat.6 F/UTP",
-         [(Decimal(10), None, "Câble Cat.6 F/UTP", "LANM6FUTP305", None)]),
-        ("- 25 stuks kabelgoot 40x60 @ 3.20 EUR",
-         [(Decimal(25), "PCE", "kabelgoot 40x60", None, Decimal("3.20"))]),
+        (
+            "- 10 gobelets carton 20cl réf. GOB20 à 4,35 € HT",
+            [(Decimal(10), None, "gobelets carton 20cl", "GOB20", Decimal("4.35"))],
+        ),
+        (
+            "- 8 disjoncteurs Legrand DX3 16A (réf 406777)",
+            [(Decimal(8), None, "disjoncteurs Legrand DX3 16A", "406777", None)],
+        ),
+        (
+            "- 24 pcs 101-31100  Niko Original switch white",
+            [(Decimal(24), "PCE", "Niko Original switch white", "101-31100", None)],
+        ),
+        (
+            "- 10 x LANM6FUTP305 – Câble Cat.6 F/UTP",
+            [(Decimal(10), None, "Câble Cat.6 F/UTP", "LANM6FUTP305", None)],
+        ),
+        (
+            "- 25 stuks kabelgoot 40x60 @ 3.20 EUR",
+            [(Decimal(25), "PCE", "kabelgoot 40x60", None, Decimal("3.20"))],
+        ),
         ("1. 8 disjoncteurs DX3", [(Decimal(8), None, "disjoncteurs DX3", None, None)]),
     ],
 )
@@ -111,14 +123,23 @@ def test_provenance_records_the_span_in_the_document() -> None:
     prov = found[0].line.provenance["quantity"]
     assert prov.source == "body"
     assert prov.span is not None
-    assert text[prov.span[0] - 100: prov.span[1] - 100] == "3 couronnes de R2V 3G2,5"
+    assert text[prov.span[0] - 100 : prov.span[1] - 100] == "3 couronnes de R2V 3G2,5"
     assert found[0].strong
 
 
 @pytest.mark.parametrize(
     ("phrase", "value"),
-    [("septante-cinq", 75), ("quatre-vingt-dix", 90), ("deux cents", 200), ("cent cinquante", 150),
-     ("vingt et un", 21), ("soixante-dix", 70), ("une douzaine", 12), ("twenty-five", 25), ("zwölf", 12)],
+    [
+        ("septante-cinq", 75),
+        ("quatre-vingt-dix", 90),
+        ("deux cents", 200),
+        ("cent cinquante", 150),
+        ("vingt et un", 21),
+        ("soixante-dix", 70),
+        ("une douzaine", 12),
+        ("twenty-five", 25),
+        ("zwölf", 12),
+    ],
 )
 def test_number_words(phrase: str, value: int) -> None:
     assert freetext.words_to_number(phrase) == value
@@ -161,6 +182,8 @@ def test_order_date_in_text() -> None:
     found = freetext.find_order_date("notre commande CMD-88412 du 02/11/2026 n'a pas été confirmée")
     assert found is not None and found.date == dt.date(2026, 11, 2)
     assert freetext.find_order_date("livraison le 02/11/2026") is None
+    found = freetext.find_order_date("Date de commande : 05/11/2026")
+    assert found is not None and found.date == dt.date(2026, 11, 5)
 
 
 @pytest.mark.parametrize(
@@ -168,16 +191,24 @@ def test_order_date_in_text() -> None:
     [
         ("livraison sur le chantier : 12 rue Nationale, 59000 Lille", "12 rue Nationale, 59000 Lille"),
         ("Adresse de livraison :\n12 rue Nationale\n59000 Lille", "12 rue Nationale, 59000 Lille"),
-        ("livraison jeudi matin sur le chantier 112 boulevard Voltaire 75011 Paris, demander Momo",
-         "112 boulevard Voltaire, 75011 Paris"),
-        ("livrer pour mardi (10/11) à notre dépôt, Chaussée de Renaix 148 à 7500 Tournai :",
-         "Chaussée de Renaix 148, 7500 Tournai"),
-        ("merci de livrer le 16/11, sur le site de la Résidence Les Tilleuls, bâtiment C, "
-         "45 rue Jean Jaurès, "
-         "59650 Villeneuve-d'Ascq (accès rue Corneille)",
-         "Résidence Les Tilleuls, bâtiment C, 45 rue Jean Jaurès, 59650 Villeneuve-d'Ascq"),
-        ("Please deliver at the site: Werf Stationsplein 5, 8790 Waregem (contact Bart)",
-         "Werf Stationsplein 5, 8790 Waregem"),
+        (
+            "livraison jeudi matin sur le chantier 112 boulevard Voltaire 75011 Paris, demander Momo",
+            "112 boulevard Voltaire, 75011 Paris",
+        ),
+        (
+            "livrer pour mardi (10/11) à notre dépôt, Chaussée de Renaix 148 à 7500 Tournai :",
+            "Chaussée de Renaix 148, 7500 Tournai",
+        ),
+        (
+            "merci de livrer le 16/11, sur le site de la Résidence Les Tilleuls, bâtiment C, "
+            "45 rue Jean Jaurès, "
+            "59650 Villeneuve-d'Ascq (accès rue Corneille)",
+            "Résidence Les Tilleuls, bâtiment C, 45 rue Jean Jaurès, 59650 Villeneuve-d'Ascq",
+        ),
+        (
+            "Please deliver at the site: Werf Stationsplein 5, 8790 Waregem (contact Bart)",
+            "Werf Stationsplein 5, 8790 Waregem",
+        ),
         ("Lieferadresse: Hauptstraße 5, 10115 Berlin", "Hauptstraße 5, 10115 Berlin"),
         ("livraison à notre dépôt habituel", None),
         ("Ateliers Dupont SARL\nRue du Midi 33 - 7700 Mouscron", None),  # a letterhead is no delivery address

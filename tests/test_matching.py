@@ -390,3 +390,34 @@ def test_catalog_from_contract_csv_files(tmp_path: Path) -> None:
     catalog = Catalog.from_master(load_dir(tmp_path))
     assert identify_customer(order_with(sender_email="a@lumiere.com"), catalog).customer_id == "C9"
     assert match_line(catalog, "C9", "A9F74216", None).sku == "SCH-A9F74216"
+
+
+def test_shared_price_list_needs_a_distinct_clue() -> None:
+    products = [product(f"P-{i:03d}", f"Article numéro {i}", price="10") for i in range(6)]
+    prices = [PriceRow(price_list="COL", sku=p.sku, price=D("8.50")) for p in products]
+    customers = [
+        Customer(
+            customer_id="X",
+            name="Habitat Flandre Métropole (OPH)",
+            email_domains=["hfm-habitat.fr"],
+            price_list="COL",
+        ),
+        Customer(customer_id="Y", name="Commune de Hem — Régie Bâtiments", price_list="COL"),
+        Customer(
+            customer_id="Z",
+            name="ADT Courants Faibles",
+            address="4 avenue de l'Harmonie, 59650 Villeneuve-d'Ascq",
+            price_list="COL",
+        ),
+    ]
+    catalog = Catalog.from_master(MasterData(products, customers, [], prices))
+    lines = [OrderLine(customer_sku=p.sku, quantity=D(2), unit_price=D("8.50")) for p in products]
+
+    def who(text: str) -> str | None:
+        order = Order(lines=[line.model_copy() for line in lines], customer_hints=CustomerHints(text=text))
+        return match_order(order, catalog, MemoryHistory()).customer_id
+
+    assert who("Commande HFM-CA-2026-1774\nLivraison : HFM - Résidence Les Aubépines") == "X"
+    assert who("Commande 1774") is None  # the contract prices alone say one of three
+    # a trade phrase and the seller's postal code do not single out a customer of the list
+    assert who("Lot 2 - courants faibles\nESCAUT, 18 rue Héloïse, 59650 Villeneuve-d'Ascq") is None

@@ -136,7 +136,12 @@ def test_recap_table_repeating_items_is_not_read_twice() -> None:
         ["X3", "Boîte d'encastrement 1 poste", 30, 0.7],
     )
     result = lines_from_grid(rows)
-    assert [(x.customer_sku, x.quantity) for x in result.lines] == [("X1", 10), ("X2", 20), ("X1", 5), ("X3", 30)]
+    assert [(x.customer_sku, x.quantity) for x in result.lines] == [
+        ("X1", 10),
+        ("X2", 20),
+        ("X1", 5),
+        ("X3", 30),
+    ]
     assert any("recap" in note for note in result.notes)
 
 
@@ -212,7 +217,10 @@ def test_item_column_with_codes_and_english_totals() -> None:
         [None, None, None, None, "TOTAL EUR", 67.52],
     )
     result = lines_from_grid(rows)
-    assert [(x.customer_sku, x.unit) for x in result.lines] == [("HAG-MFN716", "PCE"), ("NEX-01570227", "ROL")]
+    assert [(x.customer_sku, x.unit) for x in result.lines] == [
+        ("HAG-MFN716", "PCE"),
+        ("NEX-01570227", "ROL"),
+    ]
     assert result.printed_total == Decimal("55.8")
 
 
@@ -235,7 +243,10 @@ def test_german_headers_and_summe_netto() -> None:
         [None, None, None, None, None, "MwSt 19 %", 4.18],
     )
     result = lines_from_grid(rows)
-    assert [(x.line_no, x.customer_sku, x.unit) for x in result.lines] == [(1, "4711-22", "PCE"), (2, "4711-30", "PCE")]
+    assert [(x.line_no, x.customer_sku, x.unit) for x in result.lines] == [
+        (1, "4711-22", "PCE"),
+        (2, "4711-30", "PCE"),
+    ]
     assert result.printed_total == Decimal(22)
 
 
@@ -247,7 +258,10 @@ def test_mislabelled_numeric_columns_are_settled_by_quantity_times_price() -> No
         ["P-2", "Réglette étanche 2x36W", 4, 98, 24.5],
     )
     lines = lines_from_grid(rows).lines
-    assert [(x.quantity, x.unit_price, x.line_total) for x in lines] == [(10, Decimal("6.5"), 65), (4, Decimal("24.5"), 98)]
+    assert [(x.quantity, x.unit_price, x.line_total) for x in lines] == [
+        (10, Decimal("6.5"), 65),
+        (4, Decimal("24.5"), 98),
+    ]
 
 
 def test_headerless_rows_read_by_content() -> None:
@@ -310,12 +324,36 @@ def test_header_over_two_rows() -> None:
 
 def test_flat_export_repeated_columns_give_header_fields() -> None:
     rows = grid(
-        ["N° commande", "Date commande", "Ligne", "Réf. article", "Libellé article", "Quantité", "Date de besoin",
-         "Adresse de livraison"],
-        ["HF-1774", dt.date(2026, 11, 9), 10, "LEG-062530", "BAES d'ambiance SATI", 3, dt.date(2026, 11, 23),
-         "HFM, 45 rue Jean Jaurès, 59260 Hellemmes"],
-        ["HF-1774", dt.date(2026, 11, 9), 20, "ARI-50802", "Spot encastré LED 7W", 2, dt.date(2026, 11, 23),
-         "HFM, 45 rue Jean Jaurès, 59260 Hellemmes"],
+        [
+            "N° commande",
+            "Date commande",
+            "Ligne",
+            "Réf. article",
+            "Libellé article",
+            "Quantité",
+            "Date de besoin",
+            "Adresse de livraison",
+        ],
+        [
+            "HF-1774",
+            dt.date(2026, 11, 9),
+            10,
+            "LEG-062530",
+            "BAES d'ambiance SATI",
+            3,
+            dt.date(2026, 11, 23),
+            "HFM, 45 rue Jean Jaurès, 59260 Hellemmes",
+        ],
+        [
+            "HF-1774",
+            dt.date(2026, 11, 9),
+            20,
+            "ARI-50802",
+            "Spot encastré LED 7W",
+            2,
+            dt.date(2026, 11, 23),
+            "HFM, 45 rue Jean Jaurès, 59260 Hellemmes",
+        ],
     )
     result = lines_from_grid(rows)
     assert [x.line_no for x in result.lines] == [10, 20]
@@ -335,17 +373,31 @@ def test_label_values_below_their_labels() -> None:
     order = Order()
     header_fields_from_grid(rows, order)
     assert (order.po_number, order.order_date, order.requested_delivery_date) == (
-        "BC-2026-0042", dt.date(2026, 11, 4), dt.date(2026, 11, 12)
+        "BC-2026-0042",
+        dt.date(2026, 11, 4),
+        dt.date(2026, 11, 12),
     )
 
 
 @pytest.mark.parametrize(
     ("label", "kind"),
     [
-        ("Total HT", "net"), ("Montant H.T.", "net"), ("Total excl. VAT", "net"), ("Net total", "net"),
-        ("Summe netto", "net"), ("Totaal excl. BTW", "net"), ("Total TTC", "gross"), ("Net à payer", "gross"),
-        ("TVA 20 %", "vat"), ("Sous-total", "sub"), ("Subtotal", "sub"), ("Total lot 2", "sub"),
-        ("À reporter", "carry"), ("Report", "carry"), ("TOTAL EUR", "plain"), ("Totalement étanche", None),
+        ("Total HT", "net"),
+        ("Montant H.T.", "net"),
+        ("Total excl. VAT", "net"),
+        ("Net total", "net"),
+        ("Summe netto", "net"),
+        ("Totaal excl. BTW", "net"),
+        ("Total TTC", "gross"),
+        ("Net à payer", "gross"),
+        ("TVA 20 %", "vat"),
+        ("Sous-total", "sub"),
+        ("Subtotal", "sub"),
+        ("Total lot 2", "sub"),
+        ("À reporter", "carry"),
+        ("Report", "carry"),
+        ("TOTAL EUR", "plain"),
+        ("Totalement étanche", None),
         ("Disjoncteur", None),
     ],
 )
@@ -356,13 +408,30 @@ def test_total_labels(label: str, kind: str | None) -> None:
 @pytest.mark.parametrize(
     ("title", "role"),
     [
-        ("Réf. fournisseur", "code"), ("Désignation", "description"), ("Qté cdée", "quantity"),
-        ("Unité", "unit"), ("UoM", "unit"), ("Prix unit. HT", "unit_price"), ("PU HT", "unit_price"),
-        ("Montant HT", "total"), ("EAN", "ean"), ("GTIN", "ean"), ("Remise %", "discount"),
-        ("Prix net", "net_price"), ("Net unit price", "net_price"), ("Einzelpreis", "unit_price"),
-        ("Aantal", "quantity"), ("Omschrijving", "description"), ("Pos.", "line_no"), ("Item #", "item"),
-        ("Libellé article", "description"), ("Code article", "code"), ("Total excl. VAT", "total"),
-        ("Montant TVA", "other"), ("Prix total", "total"), ("Montant net", "total"),
+        ("Réf. fournisseur", "code"),
+        ("Désignation", "description"),
+        ("Qté cdée", "quantity"),
+        ("Unité", "unit"),
+        ("UoM", "unit"),
+        ("Prix unit. HT", "unit_price"),
+        ("PU HT", "unit_price"),
+        ("Montant HT", "total"),
+        ("EAN", "ean"),
+        ("GTIN", "ean"),
+        ("Remise %", "discount"),
+        ("Prix net", "net_price"),
+        ("Net unit price", "net_price"),
+        ("Einzelpreis", "unit_price"),
+        ("Aantal", "quantity"),
+        ("Omschrijving", "description"),
+        ("Pos.", "line_no"),
+        ("Item #", "item"),
+        ("Libellé article", "description"),
+        ("Code article", "code"),
+        ("Total excl. VAT", "total"),
+        ("Montant TVA", "other"),
+        ("Prix total", "total"),
+        ("Montant net", "total"),
     ],
 )
 def test_header_words(title: str, role: str) -> None:
@@ -372,10 +441,18 @@ def test_header_words(title: str, role: str) -> None:
 @pytest.mark.parametrize(
     ("label", "name"),
     [
-        ("N° de commande", "po_number"), ("Commande n° :", "po_number"), ("PO #", "po_number"),
-        ("Bestellnummer", "po_number"), ("Date", "order_date"), ("Order date", "order_date"),
-        ("Livraison souhaitée", "delivery_date"), ("Requested delivery", "delivery_date"),
-        ("Ship To", "address"), ("Livrer à", "address"), ("Livraison", "delivery"), ("Fournisseur", "supplier"),
+        ("N° de commande", "po_number"),
+        ("Commande n° :", "po_number"),
+        ("PO #", "po_number"),
+        ("Bestellnummer", "po_number"),
+        ("Date", "order_date"),
+        ("Order date", "order_date"),
+        ("Livraison souhaitée", "delivery_date"),
+        ("Requested delivery", "delivery_date"),
+        ("Ship To", "address"),
+        ("Livrer à", "address"),
+        ("Livraison", "delivery"),
+        ("Fournisseur", "supplier"),
         ("Désignation", None),
     ],
 )
