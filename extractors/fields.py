@@ -702,7 +702,11 @@ def _clean_address(parts: list[str]) -> str | None:
             cleaned.append(part)
     if not cleaned:
         return None
-    return ", ".join(cleaned)
+    out = cleaned[0]
+    for part in cleaned[1:]:
+        # a postcode at the end of a line and its town on the next one stay together
+        out += " " + part if re.search(r"\b\d{4,5}$", out) and part[:1].isalpha() else ", " + part
+    return out
 
 
 def _find_delivery_address(doc: _Doc) -> _Found | None:
@@ -768,7 +772,11 @@ def _address_at(doc: _Doc, index: int, start: int, end: int, strength: float) ->
         parts.append(rest)
         # an inline value may go on under itself ("LIVRER A : ..., 1 RUE X," / "62510 ARQUES")
         if rest.rstrip().endswith(",") or not _POSTCODE_CITY.search(rest):
-            for line, below in _block_below(doc, index, value_start, None, max_lines=3):
+            more = _block_below(doc, index, value_start, None, max_lines=3)
+            if not more:
+                # a paragraph wrapped back to the margin ("..., 44800" / "Saint-Herblain")
+                more = _block_below(doc, index, seg.start, None, max_lines=1)
+            for line, below in more:
                 parts.append(below.text)
                 last_line = line
     else:
@@ -814,7 +822,6 @@ def _sentence_address(doc: _Doc, blocks: list[_Block]) -> _Found | None:
             town = _town_of(place, blocks)
             if town:
                 place = f"{place}, {town}"
-        line = flat.count(" ", 0, 0)
         line = sum(1 for offset in doc.offsets if offset <= match.end()) - 1
         return _Found(place, 1.0, max(line, 0), 0, len(doc.lines[max(line, 0)]))
     return None

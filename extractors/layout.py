@@ -626,14 +626,6 @@ def _cell(words: Sequence[Word], source: str) -> Cell:
     return Cell(text, None, provenance)
 
 
-@dataclass
-class _Region:
-    header: _Header
-    body: list[Line]
-    totals: list[Line]
-    closed: bool  # ended by totals or text, not by the page bottom
-
-
 def _table_region(page: PageLayout, first: int, last: int) -> tuple[list[Line], list[Line], bool, int]:
     """Body lines, total lines, whether the table ended on this page, and the next line index."""
     band = page.lines[first : last + 1]

@@ -157,10 +157,7 @@ def find_dates(text: str) -> list[tuple[dt.date, tuple[int, int]]]:
     out: list[tuple[dt.date, tuple[int, int]]] = []
     for m in _DATE_NUMERIC.finditer(text):
         a, b, c = m.groups()
-        if len(a) == 4:
-            d = _make_date(int(a), int(b), int(c))
-        else:
-            d = _make_date(int(c), int(b), int(a))
+        d = _make_date(int(a), int(b), int(c)) if len(a) == 4 else _make_date(int(c), int(b), int(a))
         if d:
             out.append((d, m.span()))
     folded = fold(text)  # same length as text for Latin letters

@@ -338,7 +338,8 @@ _SHIPPING = re.compile(
     r"^(frais (de )?(port|transport|livraison|d expedition|de gestion)|port( et emballage| du| paye)?\b"
     r"|participation aux frais|forfait (de )?(livraison|transport)|shipping|freight|delivery charge|carriage"
     r"|handling|versandkosten|frachtkosten|versandpauschale|verzendkosten|transportkosten|leveringskosten"
-    r"|eco ?participation|eco ?contribution|emballage|remise|rabais|escompte|discount|rebate|korting|rabatt)\b"
+    r"|eco ?participation|eco ?contribution|emballage|remise|rabais|escompte|discount|rebate|korting"
+    r"|rabatt)\b"
 )
 _NOTE = re.compile(
     r"^(nb|n b|note|notes|remarque|remarques|rq|attention|important|merci|please|bitte|gelieve|observation"
@@ -486,10 +487,13 @@ def _merge_second_header_row(rows: list[list[Cell]], table: _Table) -> None:
     r = table.header_row + 1
     if r >= len(rows):
         return
-    cells = [(c, _cell(rows, r, c)) for c in range(table.first_col, table.last_col + 1)]
+    # the second row may name a column the first row left under a merged title ("Prix" over two)
+    cells = [(c, _cell(rows, r, c)) for c in range(table.first_col, table.last_col + 4)]
     filled = [(c, cell) for c, cell in cells if cell is not None and not _is_blank(cell)]
     if not filled or any(cell_number(cell) is not None for _, cell in filled):
         return
+    if any(c > table.last_col + 1 and c - 1 not in dict(filled) for c, _cell_ in filled):
+        return  # a cell beyond the table that does not continue the row
     if any(len(cell.text) > 30 for _, cell in filled):
         return
     merged = dict(table.labels)
@@ -500,6 +504,7 @@ def _merge_second_header_row(rows: list[list[Cell]], table: _Table) -> None:
         {v for v in table.roles.values() if v in _LINE_ROLES}
     ):
         table.labels, table.roles = merged, roles
+        table.last_col = max(table.last_col, max(c for c, _ in filled))
         table.header_row = r  # lines start below the second row; the first stays in table_rows
 
 
@@ -606,7 +611,7 @@ def _stats(rows: list[list[Cell]], table: _Table, data_rows: list[int]) -> dict[
                     s.codes += 1
                 if _is_unit_word(text):
                     s.units += 1
-                q, _u = parse_quantity_unit(text)
+                q, _u = qty_from_text(text)
                 if q is not None:
                     s.qty_units += 1
         stats[c] = s
@@ -651,8 +656,22 @@ def _qty_value(cell: Cell | None) -> Decimal | None:
     n = cell_number(cell)
     if n is not None:
         return n
-    q, _u = parse_quantity_unit(cell.text)
+    q, _u = qty_from_text(cell.text)
     return q
+
+
+_QTY_WORD = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\W\d][\w.]{0,14})\s*$")
+
+
+def qty_from_text(text: str) -> tuple[Decimal | None, str | None]:
+    """'100 m' -> (100, 'M'); '10 colis' -> (10, 'COLIS'): a count with a unit word, known or not."""
+    qty, unit = parse_quantity_unit(text)
+    if qty is not None:
+        return qty, unit
+    m = _QTY_WORD.match(text or "")
+    if not m:
+        return None, None
+    return parse_number(m.group(1)), unit_of(m.group(2))
 
 
 def _settle_roles(rows: list[list[Cell]], table: _Table) -> None:
@@ -1123,11 +1142,79 @@ def _label_outside(rows: list[list[Cell]], r: int, table: _Table, found_cols: tu
     return cell is None or _is_blank(cell) or is_total_phrase(cell.text)
 
 
-_TOTAL_FILLER = set(
-    "total totaux totale sous sub subtotal montant net nett ht h t ttc tvac tva vat excl incl hors taxe taxes "
-    "tax eur euro euros general generale global globale commande order de du la le les des a payer pay to due "
-    "lot page report reporter amount grand summe gesamt netto brutto mwst btw totaal zwischensumme subtotaal "
-    "quantite quantites qte qty quantity articles lignes nombre items pieces bestellung bestelling ex".split()
+_TOTAL_FILLER = frozenset(
+    {
+        "total",
+        "totaux",
+        "totale",
+        "sous",
+        "sub",
+        "subtotal",
+        "montant",
+        "net",
+        "nett",
+        "ht",
+        "h",
+        "t",
+        "ttc",
+        "tvac",
+        "tva",
+        "vat",
+        "excl",
+        "incl",
+        "hors",
+        "taxe",
+        "taxes",
+        "tax",
+        "eur",
+        "euro",
+        "euros",
+        "general",
+        "generale",
+        "global",
+        "globale",
+        "commande",
+        "order",
+        "de",
+        "du",
+        "la",
+        "le",
+        "les",
+        "des",
+        "a",
+        "payer",
+        "pay",
+        "to",
+        "due",
+        "lot",
+        "page",
+        "report",
+        "reporter",
+        "amount",
+        "grand",
+        "summe",
+        "gesamt",
+        "netto",
+        "brutto",
+        "mwst",
+        "btw",
+        "totaal",
+        "zwischensumme",
+        "subtotaal",
+        "quantite",
+        "quantites",
+        "qte",
+        "qty",
+        "quantity",
+        "articles",
+        "lignes",
+        "nombre",
+        "items",
+        "pieces",
+        "bestellung",
+        "bestelling",
+        "ex",
+    }
 )
 
 
@@ -1147,7 +1234,7 @@ def _quantity(cell: Cell | None) -> tuple[Decimal | None, str | None]:
     n = cell_number(cell)
     if n is not None:
         return n, None
-    return parse_quantity_unit(cell.text)
+    return qty_from_text(cell.text)
 
 
 def _code_of(rows: list[list[Cell]], r: int, code_cols: list[int]) -> tuple[str, Cell | None, list[Cell]]:

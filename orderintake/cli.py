@@ -6,11 +6,15 @@ import logging
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from orderintake.masterdata import FILES, MasterDataError, load_dir, parse_file
 from orderintake.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from orderintake.runtime import Runtime
 
 app = typer.Typer(help="orderintake: purchase orders in, checked ERP orders out.", no_args_is_help=True)
 user_app = typer.Typer(help="Reviewer accounts.", no_args_is_help=True)
@@ -19,7 +23,7 @@ app.add_typer(user_app, name="user")
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
-def _runtime(settings: Settings | None = None):  # type: ignore[no-untyped-def]
+def _runtime(settings: Settings | None = None) -> Runtime:
     from orderintake.runtime import Runtime
 
     return Runtime.start(settings or get_settings())
@@ -152,7 +156,7 @@ def demo() -> None:
     _serve(runtime, worker=True)
 
 
-def _serve(runtime, worker: bool) -> None:  # type: ignore[no-untyped-def]
+def _serve(runtime: Runtime, worker: bool) -> None:
     import uvicorn
 
     from review_ui.app import create_app

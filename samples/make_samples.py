@@ -7,12 +7,11 @@ The outputs are committed so that the demo needs nothing to build; the script sa
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-
-import datetime as dt
 
 HERE = Path(__file__).parent
 CATALOG = HERE / "catalog"
@@ -94,6 +93,7 @@ def write_catalog() -> None:
 def csv_order() -> None:
     """A restaurant's export: semicolon, decimal comma, Windows-1252 (clean order)."""
     rows = [
+        ["Client", "Restaurant Chez Dupont", "SIRET 404 833 048 00014", "", ""],
         ["Commande n°", "CD-2026-0311", "", "", ""],
         ["Date", "16/11/2026", "", "", ""],
         ["Livraison souhaitée", "20/11/2026", "", "", ""],
@@ -158,22 +158,23 @@ def _cache_formula_values(path: Path, lines: list[tuple[str, str, int, str, floa
 
 def ubl_order() -> None:
     """A hotel's Peppol BIS Ordering (UBL 2.1) order (clean)."""
-    lines = [("GOB-25-050", "Gobelet carton 25cl", 8, "4.60"), ("SAC-50-NOIR", "Sac poubelle 50 L", 30, "2.40"),
-             ("SERV-2P-38", "Serviette 38x38", 15, "2.60")]
+    lines = [("GOB-25-050", "Gobelet carton 25cl", 8, "4.60", "BX"),
+             ("SAC-50-NOIR", "Sac poubelle 50 L", 30, "2.40", "RO"),
+             ("SERV-2P-38", "Serviette 38x38", 15, "2.60", "BX")]
     items = "".join(
         f"""
   <cac:OrderLine><cac:LineItem>
     <cbc:ID>{i}</cbc:ID>
-    <cbc:Quantity unitCode="{'H87' if sku.startswith('X') else 'C62'}">{qty}</cbc:Quantity>
+    <cbc:Quantity unitCode="{unit}">{qty}</cbc:Quantity>
     <cbc:LineExtensionAmount currencyID="EUR">{qty * float(price):.2f}</cbc:LineExtensionAmount>
     <cac:Price><cbc:PriceAmount currencyID="EUR">{price}</cbc:PriceAmount></cac:Price>
     <cac:Item><cbc:Name>{name}</cbc:Name>
       <cac:SellersItemIdentification><cbc:ID>{sku}</cbc:ID></cac:SellersItemIdentification>
     </cac:Item>
   </cac:LineItem></cac:OrderLine>"""
-        for i, (sku, name, qty, price) in enumerate(lines, start=1)
+        for i, (sku, name, qty, price, unit) in enumerate(lines, start=1)
     )
-    total = sum(qty * float(price) for _, _, qty, price in lines)
+    total = sum(qty * float(price) for _, _, qty, price, _ in lines)
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"
   xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
@@ -212,8 +213,8 @@ def pdf_order() -> None:
     """A caterer's PDF purchase order with a ruled table, as an invoicing tool would print it."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
     from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
     doc = SimpleDocTemplate(str(ORDERS / "BC_TLF-26-0912.pdf"), pagesize=A4, title="Bon de commande TLF-26-0912",
@@ -241,7 +242,7 @@ def pdf_order() -> None:
         rows.append([code, name, str(qty), unit, f"{price:.2f}".replace(".", ","),
                      f"{amount:.2f}".replace(".", ",")])
     rows.append(["", "", "", "", "Total HT", f"{total:.2f}".replace(".", ",")])
-    table = Table(rows, colWidths=[70, 200, 40, 40, 60, 70])
+    table = Table(rows, colWidths=[80, 200, 40, 40, 60, 70])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -2), 0.5, colors.black),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]))
     story.append(table)

@@ -8,6 +8,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from extractors.edifact import read_edifact, split_segments
+from extractors.errors import UnreadableDocument
+from extractors.orderx import embedded_orderx_xml, read_orderx
+from extractors.sniff import sniff
+from extractors.ubl import read_ubl
+from extractors.xmlsafe import read_xml
+from orderintake.domain import Order
 from tests.fixtures_structured import (
     BILLION_LAUGHS,
     RAM,
@@ -24,14 +32,6 @@ from tests.fixtures_structured import (
     sample_order,
     xxe_order,
 )
-
-from extractors.edifact import read_edifact, split_segments
-from extractors.errors import UnreadableDocument
-from extractors.orderx import embedded_orderx_xml, read_orderx
-from extractors.sniff import sniff
-from extractors.ubl import read_ubl
-from extractors.xmlsafe import read_xml
-from orderintake.domain import Order
 
 EXPECTED_LINES = [
     # customer_sku, description, quantity, unit, unit_price, line_total, ean

@@ -464,3 +464,38 @@ def test_empty_grid_and_grid_without_table() -> None:
     assert lines_from_grid([]).lines == []
     rows = grid(["Bonjour,"], ["Merci de nous faire parvenir vos tarifs 2027."], ["Cordialement"])
     assert lines_from_grid(rows).lines == []
+
+
+def test_article_named_like_a_total_stays_a_line_and_headings_stay_apart() -> None:
+    rows = grid(
+        ["Code", "Désignation", "Qté", "PU HT", "Montant HT"],
+        ["PLA-M48", "Montant placo M48 3 m", 20, 3.5, 70],
+        ["ÉLECTRICITÉ"],
+        ["GAI-20", "Gaine ICTA 20", 2, 14, 28],
+        [None, "Remise exceptionnelle", 1, -10, -10],
+        [None, "Total HT", None, None, 88],
+    )
+    result = lines_from_grid(rows)
+    assert [(x.customer_sku, x.description) for x in result.lines] == [
+        ("PLA-M48", "Montant placo M48 3 m"),
+        ("GAI-20", "Gaine ICTA 20"),
+    ]
+    assert result.printed_total == Decimal(88)
+
+
+def test_catalogue_form_with_few_quantities_filled() -> None:
+    rows = grid(
+        ["Réf", "Désignation", "Cond.", "Prix HT", "Qté commandée"],
+        ["CONSOMMABLES"],
+        ["GANT-M", "Gants nitrile bleu taille M", "boîte de 100", 6.1, None],
+        ["GANT-L", "Gants nitrile bleu taille L", "boîte de 100", 6.1, 12],
+        ["ESSUIE", "Bobine d'essuyage 450 formats", "colis de 6", 7.2, None],
+        ["HYGIÈNE"],
+        ["SAVON-5L", "Savon crème mains 5 L", "bidon", 13.5, 4],
+        ["PAPIER", "Papier toilette jumbo 200 m", "colis de 12", 2.75, None],
+    )
+    result = lines_from_grid(rows)
+    assert [(x.customer_sku, x.quantity, x.unit_price) for x in result.lines] == [
+        ("GANT-L", 12, Decimal("6.1")),
+        ("SAVON-5L", 4, Decimal("13.5")),
+    ]
