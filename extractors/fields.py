@@ -75,9 +75,7 @@ class _Doc:
 
     def provenance(self, line: int, start: int, end: int, source: str) -> Provenance:
         offset = self.offsets[line]
-        return Provenance(
-            source=source, span=(offset + start, offset + end), text=self.lines[line][start:end].strip()
-        )
+        return Provenance(source=source, span=(offset + start, offset + end), text=self.lines[line][start:end].strip())
 
 
 def _compile(patterns: Iterable[str]) -> list[re.Pattern[str]]:
@@ -308,9 +306,7 @@ _DELIVERY_STRONG = _compile(
         r"\bleveren\s+(?:op|voor)\b",
     ]
 )
-_DELIVERY_BARE = _compile(
-    [r"\blivraison\b", r"\bdelivery\b", r"\blieferung\b", r"\blevering\b", r"\blivrer\b"]
-)
+_DELIVERY_BARE = _compile([r"\blivraison\b", r"\bdelivery\b", r"\blieferung\b", r"\blevering\b", r"\blivrer\b"])
 _DELIVERY_WORDS = re.compile(r"\b(livr\w*|deliver\w*|liefer\w*|lever\w*)\b")
 
 
@@ -333,9 +329,7 @@ def _dated(
     for index, folded in enumerate(doc.folded):
         for pattern in patterns:
             for match in pattern.finditer(folded):
-                if exclude is not None and exclude.search(
-                    folded[max(0, match.start() - 40) : match.end() + 25]
-                ):
+                if exclude is not None and exclude.search(folded[max(0, match.start() - 40) : match.end() + 25]):
                     continue
                 regions = _value_regions(doc, index, match.start(), match.end())
                 if whole_line:
@@ -355,9 +349,7 @@ def _dated(
                         continue
                     date, span = found
                     score = strength - (0.4 if where == "below" else 0.0)
-                    candidate = _Found(
-                        date, score, region.line, region.start + span[0], region.start + span[1]
-                    )
+                    candidate = _Found(date, score, region.line, region.start + span[0], region.start + span[1])
                     if candidate.better_than(best):
                         best = candidate
                     break
@@ -450,9 +442,7 @@ def _first_any_date(doc: _Doc, exclude: set[dt.date]) -> _Found | None:
 
 # ------------------------------------------------------------------------------ currency, total
 
-_CURRENCY_LABEL = re.compile(
-    r"\b(?:devise|currency|wahrung|munt|valuta|monnaie|wahrungscode)\b\s*[:/]?\s*([a-z]{3})\b"
-)
+_CURRENCY_LABEL = re.compile(r"\b(?:devise|currency|wahrung|munt|valuta|monnaie|wahrungscode)\b\s*[:/]?\s*([a-z]{3})\b")
 _CURRENCY_MARKS: dict[str, re.Pattern[str]] = {
     "EUR": re.compile(r"€|\beur\b|\beuros?\b"),
     "USD": re.compile(r"\$|\busd\b"),
@@ -582,9 +572,7 @@ _DELIVERY_ADDRESS = _compile(
 _DELIVERY_ADDRESS_SHORT = _compile(
     [r"^\s*(?:(?:chantier|site|lieu|adresse)\s*/\s*)?(?:livraison|delivery|lieferung|levering)\b\s*:?"]
 )
-_DELIVERY_ADDRESS_BARE = _compile(
-    [r"^\s*livraison\s*:?\s*$", r"^\s*delivery\s*:?\s*$", r"^\s*lieferung\s*:?\s*$"]
-)
+_DELIVERY_ADDRESS_BARE = _compile([r"^\s*livraison\s*:?\s*$", r"^\s*delivery\s*:?\s*$", r"^\s*lieferung\s*:?\s*$"])
 _ADDRESS_ABOVE = re.compile(
     r"\b(?:a\s+l'adresse\s+ci-dessus|adresse\s+ci-dessus|above\s+address|address\s+above|"
     r"obige\s+adresse|bovenstaand\s+adres)\b"
@@ -666,9 +654,7 @@ def _block_below(
             text = doc.lines[index][seg.start : right].rstrip()
         if len(header_roles(doc.lines[index])) >= 3:
             break
-        identity = bool(
-            _VAT.search(text) or _SIRET.search(text) or _EMAIL.search(text) or _PHONE.search(text)
-        )
+        identity = bool(_VAT.search(text) or _SIRET.search(text) or _EMAIL.search(text) or _PHONE.search(text))
         if party and identity:
             out.append((index, _Seg(index, seg.start, seg.start + len(text), text)))
             index += 1
@@ -813,9 +799,7 @@ def _sentence_address(doc: _Doc, blocks: list[_Block]) -> _Found | None:
     for match in _LETTER_DELIVERY.finditer(folded):
         tail = folded[match.end() : match.end() + 160]
         end = _LETTER_PLACE_END.search(tail)
-        place = re.sub(
-            r"\s+", " ", flat[match.end() : match.end() + (end.start() if end else len(tail))]
-        ).strip()
+        place = re.sub(r"\s+", " ", flat[match.end() : match.end() + (end.start() if end else len(tail))]).strip()
         if not place or not (place[0].isupper() or _STREET.search(_fold(place))) or len(place) < 5:
             continue
         if not _POSTCODE_CITY.search(place):
@@ -856,9 +840,7 @@ _BUYER_ID = re.compile(
     r"kunden\s*-?\s*(?:nr\.?|nummer)|kundennummer|klant\s*(?:nr\.?|nummer)|klantnummer)\s*:?\s*([A-Z0-9][\w-]{2,20})",
     re.IGNORECASE,
 )
-_QUOTE_TITLE = re.compile(
-    r"^\s*(?:devis|offre de prix|proposition commerciale|quotation|quote|angebot|offerte)\b"
-)
+_QUOTE_TITLE = re.compile(r"^\s*(?:devis|offre de prix|proposition commerciale|quotation|quote|angebot|offerte)\b")
 
 
 def _luhn(digits: str) -> bool:
@@ -937,9 +919,7 @@ def _letterhead(doc: _Doc, blocks: list[_Block]) -> _Block | None:
         label = next((m for p in _PO_STRONG[:3] for m in [p.search(_fold(seg.text))] if m), None)
         if label is not None:
             head = seg.text[: label.start()].strip(_SEPARATORS)
-            head = re.sub(
-                r"(?i)\b(bon de commande|commande|order|purchase order|bestellung)\s*$", "", head
-            ).strip()
+            head = re.sub(r"(?i)\b(bon de commande|commande|order|purchase order|bestellung)\s*$", "", head).strip()
             if len(head) >= 3:
                 members.append((index, _Seg(index, seg.start, seg.start + len(head), head)))
             continue
@@ -983,9 +963,7 @@ def _address_around(block: _Block) -> str | None:
     return _clean_address([p for p in parts if not re.search(r"[·|]", p) or _POSTCODE_CITY.search(p)])
 
 
-def _fill_hints(
-    doc: _Doc, order: Order, blocks: list[_Block], letterhead: _Block | None, quote: bool
-) -> None:
+def _fill_hints(doc: _Doc, order: Order, blocks: list[_Block], letterhead: _Block | None, quote: bool) -> None:
     hints = order.customer_hints
     seller_blocks = [b for b in blocks if b.kind == "seller"]
     if quote and letterhead is not None:
@@ -1090,9 +1068,7 @@ def find_header_fields(text: str, order: Order, source: str = "") -> None:
     after_po = _date_after_po(doc, po)
     if after_po is not None and after_po.better_than(order_date):
         order_date = after_po
-    bare = _dated(
-        doc, _ORDER_DATE_BARE, 2.0, None, exclude=re.compile(r"\b(livr|deliver|liefer|lever|besoin)")
-    )
+    bare = _dated(doc, _ORDER_DATE_BARE, 2.0, None, exclude=re.compile(r"\b(livr|deliver|liefer|lever|besoin)"))
     same_as_delivery = (
         delivery is not None
         and bare is not None

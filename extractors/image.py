@@ -99,9 +99,7 @@ def ocr_words(image: Image.Image, page: int, points_per_pixel: float | None = No
     factor = 1.0
     if gray.width < TARGET_WIDTH * 0.75:
         factor = TARGET_WIDTH / gray.width
-        gray = gray.resize(
-            (round(gray.width * factor), round(gray.height * factor)), Image.Resampling.LANCZOS
-        )
+        gray = gray.resize((round(gray.width * factor), round(gray.height * factor)), Image.Resampling.LANCZOS)
     angle = skew_angle(gray)
     if abs(angle) >= 0.1:
         gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
@@ -117,24 +115,14 @@ def remove_rules(gray: Image.Image) -> Image.Image:
     vertical = ink.filter(ImageFilter.BoxBlur((0, length))).point(lambda value: 255 if value > 210 else 0)
     # only thin lines: a dark band (a shaded header row with its text) is kept
     thickness = max(4, gray.width // 400)
-    thick_h = horizontal.filter(ImageFilter.BoxBlur((0, thickness))).point(
-        lambda value: 255 if value >= 250 else 0
-    )
-    thick_v = vertical.filter(ImageFilter.BoxBlur((thickness, 0))).point(
-        lambda value: 255 if value >= 250 else 0
-    )
+    thick_h = horizontal.filter(ImageFilter.BoxBlur((0, thickness))).point(lambda value: 255 if value >= 250 else 0)
+    thick_v = vertical.filter(ImageFilter.BoxBlur((thickness, 0))).point(lambda value: 255 if value >= 250 else 0)
     grow = ImageFilter.BoxBlur((length, 2 * thickness))
-    horizontal = ImageChops.subtract(
-        horizontal, thick_h.filter(grow).point(lambda value: 255 if value > 0 else 0)
-    )
+    horizontal = ImageChops.subtract(horizontal, thick_h.filter(grow).point(lambda value: 255 if value > 0 else 0))
     grow = ImageFilter.BoxBlur((2 * thickness, length))
-    vertical = ImageChops.subtract(
-        vertical, thick_v.filter(grow).point(lambda value: 255 if value > 0 else 0)
-    )
+    vertical = ImageChops.subtract(vertical, thick_v.filter(grow).point(lambda value: 255 if value > 0 else 0))
     # the blur leaves the last `length` pixels of each line: grow the masks along their direction
-    horizontal = horizontal.filter(ImageFilter.BoxBlur((length, 1))).point(
-        lambda value: 255 if value > 0 else 0
-    )
+    horizontal = horizontal.filter(ImageFilter.BoxBlur((length, 1))).point(lambda value: 255 if value > 0 else 0)
     vertical = vertical.filter(ImageFilter.BoxBlur((1, length))).point(lambda value: 255 if value > 0 else 0)
     mask = ImageChops.lighter(horizontal, vertical)
     return Image.composite(Image.new("L", gray.size, 255), gray, mask)

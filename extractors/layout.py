@@ -142,9 +142,7 @@ class PageLayout:
 def column_gap(left: Word, right: Word) -> float:
     """The horizontal gap above which two words on a line belong to different columns."""
     if left.monospace and right.monospace:
-        char = max(
-            (left.x1 - left.x0) / max(len(left.text), 1), (right.x1 - right.x0) / max(len(right.text), 1)
-        )
+        char = max((left.x1 - left.x0) / max(len(left.text), 1), (right.x1 - right.x0) / max(len(right.text), 1))
         return 1.5 * char  # one space is a word gap, two are a column gap
     if left.font == "ocr" or right.font == "ocr":
         return 0.8 * max(left.em, right.em)  # OCR word boxes are loose: spaces vary more
@@ -178,9 +176,7 @@ def group_lines(words: Iterable[Word]) -> list[Line]:
 
 def _overlaps_any(word: Word, members: list[Word]) -> bool:
     # two words printed over each other (a stamp over text) are not one line
-    return any(
-        min(word.x1, m.x1) - max(word.x0, m.x0) > 0.5 * min(word.x1 - word.x0, m.x1 - m.x0) for m in members
-    )
+    return any(min(word.x1, m.x1) - max(word.x0, m.x0) > 0.5 * min(word.x1 - word.x0, m.x1 - m.x0) for m in members)
 
 
 def render_text(lines: Sequence[Line], char_width: float | None = None) -> str:
@@ -884,11 +880,7 @@ def find_tables(pages: Sequence[PageLayout], source: str = "") -> list[Table]:
             rows, desc = _read_region(page, header, body, totals, source)
             start = max(next_index, last + 1)
             if rows:
-                if (
-                    open_table is not None
-                    and open_header is not None
-                    and _loose_key(open_header) == _loose_key(header)
-                ):
+                if open_table is not None and open_header is not None and _loose_key(open_header) == _loose_key(header):
                     # the same header repeated on the next page: keep its items and totals only
                     open_table.rows.extend(r for r in rows if r.kind in ("item", "total"))
                 else:
@@ -917,11 +909,7 @@ def _continuation(page: PageLayout, header: _Header, source: str) -> tuple[list[
     for index, line in enumerate(page.lines):
         cells = _split_line(line, columns)
         numeric = sum(1 for words in cells if words and _is_numeric(_words_text(words)))
-        if (
-            numeric >= 2
-            and not _TOTAL_WORDS.search(fold(line.text))
-            and not _CARRIED_WORDS.search(fold(line.text))
-        ):
+        if numeric >= 2 and not _TOTAL_WORDS.search(fold(line.text)) and not _CARRIED_WORDS.search(fold(line.text)):
             body, totals, closed, _ = _region_from(page, index, line.top, em, left - em, right + em)
             rows, _ = _read_region(page, header, body, totals, source)
             return rows, closed
@@ -944,10 +932,7 @@ def _headerless(page: PageLayout, source: str) -> Table | None:
     columns = [_Column(x0, x1) for x0, x1 in _body_intervals(candidates)]
     if len(columns) < 3:
         return None
-    rows = [
-        TableRow("item", [_cell(words, source) for words in _split_line(line, columns)])
-        for line in candidates
-    ]
+    rows = [TableRow("item", [_cell(words, source) for words in _split_line(line, columns)]) for line in candidates]
     return Table(rows, None)
 
 

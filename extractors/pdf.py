@@ -82,9 +82,7 @@ def load_pages(data: bytes) -> tuple[list[PageLayout], list[int]]:
                     if ocr_words is not None:
                         scanned.append(number)
                         words = ocr_words
-                pages.append(
-                    PageLayout(number, float(page.width), float(page.height), words, page_rules(page))
-                )
+                pages.append(PageLayout(number, float(page.width), float(page.height), words, page_rules(page)))
     except UnreadableDocument:
         raise
     except Exception as exc:

@@ -211,9 +211,7 @@ def header_role(text: str) -> str | None:
     return None
 
 
-_BASIS_IN_LABEL = re.compile(
-    r"(?:/|\bpar\b|\bper\b|\bpour\b|\bje\b|\bpro\b|\bp\.)\s*(10|100|1000|1 000)\b", re.I
-)
+_BASIS_IN_LABEL = re.compile(r"(?:/|\bpar\b|\bper\b|\bpour\b|\bje\b|\bpro\b|\bp\.)\s*(10|100|1000|1 000)\b", re.I)
 
 
 # --------------------------------------------------------------------------------------------
@@ -357,14 +355,20 @@ _LOT_TITLE = re.compile(
 )
 
 
+_COUNT_WORDS = re.compile(
+    r"\b(qte|qt|qty|quantite|quantites|quantity|quantities|menge|aantal|articles|pieces|colis|parcels"
+    r"|poids|weight|gewicht|kg|volume|lignes|lines|positions|nombre|nb)\b"
+)
+
+
 @functools.lru_cache(maxsize=8192)
 def total_kind(label: str) -> str | None:
     """'carry', 'net', 'gross', 'vat', 'sub' or 'plain' for a total label; None when not one."""
     t = norm_label(label)
     if not _TOTAL_LABEL.match(t):
         return None
-    if t.startswith("frais") or t.startswith("eco"):
-        return None
+    if t.startswith("frais") or t.startswith("eco") or _COUNT_WORDS.search(t):
+        return None  # fees, or a count of pieces, parcels or kilograms rather than an amount
     if _CARRY.search(t):
         return "carry"
     if _GROSS_WORDS.search(t):
@@ -525,9 +529,7 @@ def _table_title(rows: list[list[Cell]], table: _Table) -> None:
         break
     for r in range(top - 1, max(-1, top - 3), -1):
         filled = [
-            _cell(rows, r, c)
-            for c in range(table.first_col, table.last_col + 1)
-            if not _is_blank(_cell(rows, r, c))
+            _cell(rows, r, c) for c in range(table.first_col, table.last_col + 1) if not _is_blank(_cell(rows, r, c))
         ]
         if not filled:
             continue
@@ -736,9 +738,7 @@ def _settle_roles(rows: list[list[Cell]], table: _Table) -> None:
             table.basis[c] = Decimal(m.group(1).replace(" ", ""))
 
 
-def _check_numbers(
-    rows: list[list[Cell]], table: _Table, data_rows: list[int], stats: dict[int, _ColumnStats]
-) -> None:
+def _check_numbers(rows: list[list[Cell]], table: _Table, data_rows: list[int], stats: dict[int, _ColumnStats]) -> None:
     """Let quantity x price = amount decide between numeric columns the header mislabels or omits."""
     roles = table.roles
     numeric = [
@@ -755,10 +755,7 @@ def _check_numbers(
     discount = next((c for c, r in roles.items() if r == DISCOUNT), None)
     if qty_cols and price_cols and total_cols:
         best_labelled = max(
-            _triple_score(rows, data_rows, q, p, t, discount)
-            for q in qty_cols
-            for p in price_cols
-            for t in total_cols
+            _triple_score(rows, data_rows, q, p, t, discount) for q in qty_cols for p in price_cols for t in total_cols
         )
         if best_labelled >= 0.6:
             _prefer_consistent(rows, table, data_rows, qty_cols, price_cols, total_cols, discount)
@@ -1560,14 +1557,20 @@ def header_fields_from_grid(
             name = label_field(cell.text)
             if name is None:
                 continue
-            value = _value_right(row, c)
+            at = _value_right(row, c)
+            value_row, value_col = r, (at[0] if at else -1)
+            value = at[1] if at else None
             if value is None:
                 below = _cell(rows, r + 1, c)
                 if below is not None and not _is_blank(below) and r + 1 not in skip:
                     value = None if label_field(below.text) else below
+                    value_row, value_col = r + 1, c
             if value is None:
                 continue
-            found.append((name, cell.text, value, _address_continuation(rows, r, c, value, skip)))
+            more = []
+            if name in ("address", "delivery"):
+                more = _address_continuation(rows, value_row, value_col, c, skip)
+            found.append((name, cell.text, value, more))
     for label, cell in pairs or []:
         name = label_field(label)
         if name:
@@ -1616,36 +1619,32 @@ def _address_score(text: str, label: str) -> float:
     return score + 0.1 * min(text.count(","), 3)
 
 
-def _value_right(row: list[Cell], c: int) -> Cell | None:
+def _value_right(row: list[Cell], c: int) -> tuple[int, Cell] | None:
     for cc in range(c + 1, min(len(row), c + 5)):
         cell = row[cc]
         if _is_blank(cell):
             continue
         if label_field(cell.text):
             return None  # the next cell is another label: values are below
-        return cell
+        return cc, cell
     return None
 
 
-def _address_continuation(rows: list[list[Cell]], r: int, c: int, value: Cell, skip: set[int]) -> list[Cell]:
-    """Rows right under an address value that continue it (street, then postcode and city)."""
-    if label_field(rows[r][c].text) not in ("address", "delivery"):
-        return []
-    try:
-        vc = rows[r].index(value)
-    except ValueError:
-        return []
-    if vc == c:
-        return []
+def _address_continuation(
+    rows: list[list[Cell]], value_row: int, value_col: int, label_col: int, skip: set[int]
+) -> list[Cell]:
+    """Cells right under an address value that continue it (street, then postcode and town), in its
+    column, up to a blank cell, a label, or a row where the label column starts something else."""
     out: list[Cell] = []
-    for rr in range(r + 1, min(len(rows), r + 4)):
+    for rr in range(value_row + 1, min(len(rows), value_row + 5)):
         if rr in skip:
             break
-        row = rows[rr]
-        filled = [cc for cc, cell in enumerate(row) if not _is_blank(cell)]
-        if filled != [vc]:
+        cell = _cell(rows, rr, value_col)
+        if cell is None or _is_blank(cell) or label_field(cell.text) or cell_number(cell) is not None:
             break
-        out.append(row[vc])
+        if label_col != value_col and not _is_blank(_cell(rows, rr, label_col)):
+            break
+        out.append(cell)
     return out
 
 

@@ -184,8 +184,7 @@ def unruled_order() -> bytes:
 
 
 TWO_PAGE_ITEMS = [
-    (f"UF{1000 + 9 * n}/EL", f"Article de test numéro {n} blanc", str(n % 7 + 1), f"{n + 1},25")
-    for n in range(1, 43)
+    (f"UF{1000 + 9 * n}/EL", f"Article de test numéro {n} blanc", str(n % 7 + 1), f"{n + 1},25") for n in range(1, 43)
 ]
 
 

@@ -97,8 +97,7 @@ def test_german_and_dutch_labels() -> None:
     assert order.order_date == dt.date(2026, 11, 6)
     assert order.requested_delivery_date == dt.date(2026, 11, 12)
     assert order.delivery_address == (
-        "Brenner Kunststofftechnik France SAS, Wareneingang Tor 2, "
-        "ZI du Hainaut, rue Ferdinand Porsche, 59111 Hordain"
+        "Brenner Kunststofftechnik France SAS, Wareneingang Tor 2, ZI du Hainaut, rue Ferdinand Porsche, 59111 Hordain"
     )
     assert order.printed_total == Decimal("404.55")
     dutch = "\n".join(

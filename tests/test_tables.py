@@ -499,3 +499,20 @@ def test_catalogue_form_with_few_quantities_filled() -> None:
         ("GANT-L", 12, Decimal("6.1")),
         ("SAVON-5L", 4, Decimal("13.5")),
     ]
+
+
+def test_address_block_below_its_label_beside_another_block() -> None:
+    rows = grid(
+        ["Adresse de facturation", None, None, "Adresse de livraison"],
+        ["SARL Martin", None, None, "Chantier Les Oliviers"],
+        ["3 rue Haute", None, None, "Lot 12, avenue du Port"],
+        ["59000 Lille", None, None, "62200 Boulogne-sur-Mer"],
+        [],
+        ["Commande", "CM-553"],
+        ["Total quantité", 45],
+    )
+    order = Order()
+    header_fields_from_grid(rows, order)
+    assert order.delivery_address == "Chantier Les Oliviers, Lot 12, avenue du Port, 62200 Boulogne-sur-Mer"
+    assert order.po_number == "CM-553"
+    assert total_kind("Total quantité") is None
