@@ -23,7 +23,7 @@ from extractors.spreadsheet import Sheet, col_letter, order_from_sheets
 from extractors.tables import Cell, lines_from_grid
 from orderintake.domain import Order, Provenance
 
-MAX_RECORDS = 20000
+MAX_RECORDS = 20000  # matches spreadsheet.MAX_ROWS
 DELIMITERS = (";", ",", "\t", "|")
 
 
@@ -168,7 +168,8 @@ def read_csv(data: bytes, filename: str) -> Order:
     layout = record_layout(rows)
     if layout is not None:
         return _read_records(rows, layout, filename)
-    order = order_from_sheets([Sheet(name="", rows=rows)], filename, "csv")
+    truncated = len(records) >= MAX_RECORDS
+    order = order_from_sheets([Sheet(name="", rows=rows, truncated=truncated)], filename, "csv")
     order.notes = [n.replace("sheet '': ", "") for n in order.notes]
     return order
 
@@ -205,13 +206,15 @@ def record_layout(rows: list[list[Cell]]) -> tuple[str, set[str]] | None:
     for tag, count in counts.items():
         records = [row for row in tagged if row[0].text.strip() == tag]
         numeric = sum(
-            1
-            for row in records
-            if sum(1 for c in row[1:] if c.value is not None and not isinstance(c.value, str)) >= 2
+            1 for row in records if sum(1 for c in row[1:] if c.value is not None and not isinstance(c.value, str)) >= 2
         )
         if numeric / count >= 0.8 and (best is None or count > best[0]):
             best = (count, tag)
     if best is None or best[0] < 1:
+        return None
+    # a tagged file opens with a header record seen once or twice; a first column of categories
+    # (ELEC, PLOMB...) repeats every tag
+    if tags[0] == best[1] or counts[tags[0]] > 2:
         return None
     return best[1], set(counts)
 
@@ -319,9 +322,7 @@ def _party(row: list[Cell], qualifier: str, order: Order) -> None:
     country = fields[-1] if fields and re.fullmatch(r"[A-Z]{2}", fields[-1]) else None
     post_i = next((i for i, f in enumerate(fields) if re.fullmatch(r"\d{4,5}|[A-Z]{1,2}-?\d{4,5}", f)), None)
     texts = [
-        (i, f)
-        for i, f in enumerate(fields)
-        if f and f not in (gln, vat, country) and (post_i is None or i < post_i)
+        (i, f) for i, f in enumerate(fields) if f and f not in (gln, vat, country) and (post_i is None or i < post_i)
     ]
     name = texts[0][1] if texts else None
     streets = [f for _i, f in texts[1:]]

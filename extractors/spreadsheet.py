@@ -24,7 +24,7 @@ from extractors.fields import find_header_fields
 from extractors.tables import Cell, GridLines, grid_text, header_fields_from_grid, lines_from_grid
 from orderintake.domain import Order, OrderLine, Provenance
 
-MAX_ROWS = 5000  # an order sheet is far smaller; formatting often claims a million rows
+MAX_ROWS = 20000  # an order sheet is far smaller; formatting often claims a million rows
 MAX_COLS = 200
 MAX_UNZIPPED = 300 * 1024 * 1024  # refuse zip bombs before opening
 
@@ -37,6 +37,7 @@ class Sheet:
     hidden: bool = False
     hidden_columns: list[str] = field(default_factory=list)
     currencies: Counter[str] = field(default_factory=Counter)  # from number formats
+    truncated: bool = False  # rows beyond MAX_ROWS were left out
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ def _stored_cells(ws: object) -> dict[tuple[int, int], object]:
     """(row, column) -> openpyxl cell for the cells the file stores (1-based), without creating any."""
     store = getattr(ws, "_cells", None)
     if isinstance(store, dict):
-        return {key: cell for key, cell in store.items() if key[0] <= MAX_ROWS and key[1] <= MAX_COLS}
+        return {key: cell for key, cell in store.items() if key[0] <= MAX_ROWS + 1 and key[1] <= MAX_COLS}
     out: dict[tuple[int, int], object] = {}
     max_row = min(getattr(ws, "max_row", 0) or 0, MAX_ROWS)
     max_col = min(getattr(ws, "max_column", 0) or 0, MAX_COLS)
@@ -258,7 +259,11 @@ def _xlsx_sheet(ws: object, formula_ws: object | None = None) -> Sheet:
     hidden_rows = {r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden}
     filled: dict[tuple[int, int], Cell] = {}
     currencies: Counter[str] = Counter()
+    truncated = False
     for (row, col), xl_cell in stored.items():
+        if row > MAX_ROWS:
+            truncated = truncated or getattr(xl_cell, "value", None) is not None
+            continue
         value = getattr(xl_cell, "value", None)
         if value is None:
             value = computed.get((row, col))
@@ -288,6 +293,7 @@ def _xlsx_sheet(ws: object, formula_ws: object | None = None) -> Sheet:
         hidden=state in ("hidden", "veryHidden"),
         hidden_columns=[col_letter(c) for c in sorted(hidden_cols)] if has_hidden_cols else [],
         currencies=currencies,
+        truncated=truncated,
     )
 
 
@@ -539,6 +545,7 @@ def _xls_sheet(book: object, sh: object) -> Sheet:
         hidden=sh.visibility != 0,
         hidden_columns=[col_letter(c) for c in sorted(hidden_cols)] if has_hidden_cols else [],
         currencies=currencies,
+        truncated=sh.nrows > MAX_ROWS,
     )
 
 
@@ -709,8 +716,7 @@ def _ods_sheet(table: object, hidden_styles: set[str | None]) -> Sheet:
         name=name,
         rows=_trim(visible),
         full_rows=_trim(full) if has_hidden_cols else None,
-        hidden=table.get(_q("table", "style-name")) in hidden_styles
-        or table.get(_q("table", "display")) == "false",
+        hidden=table.get(_q("table", "style-name")) in hidden_styles or table.get(_q("table", "display")) == "false",
         hidden_columns=[col_letter(c) for c in sorted(hidden_cols)] if has_hidden_cols else [],
         currencies=currencies,
     )
@@ -721,14 +727,10 @@ def _ods_sheet(table: object, hidden_styles: set[str | None]) -> Sheet:
 
 
 def _essentials(grid: GridLines) -> int:
-    return sum(
-        1 for line in grid.lines if line.quantity is not None and (line.description or line.customer_sku)
-    )
+    return sum(1 for line in grid.lines if line.quantity is not None and (line.description or line.customer_sku))
 
 
-def _read_sheet(
-    sheet: Sheet, earlier: list[OrderLine], source: str
-) -> tuple[list[list[Cell]], GridLines, bool]:
+def _read_sheet(sheet: Sheet, earlier: list[OrderLine], source: str) -> tuple[list[list[Cell]], GridLines, bool]:
     """Lines of one sheet from its visible cells; with its hidden columns only when they are needed."""
     grid = lines_from_grid(sheet.rows, source, earlier=earlier, title=sheet.name)
     if sheet.full_rows is None:
@@ -774,20 +776,19 @@ def order_from_sheets(sheets: list[Sheet], filename: str, kind: str, source: str
     if not any(grid.lines for _s, _r, grid in read):
         raise UnreadableDocument(
             "no order-line table was found in the spreadsheet (no rows with a quantity and an article)",
-            "aucun tableau de lignes de commande trouvé dans le classeur "
-            "(pas de ligne avec quantité et article)",
+            "aucun tableau de lignes de commande trouvé dans le classeur (pas de ligne avec quantité et article)",
         )
 
     totals = []
     texts = []
     for sheet, rows, grid in read:
+        if sheet.truncated:
+            order.notes.append(f"sheet '{sheet.name}': only its first {MAX_ROWS} rows were read")
         order.lines.extend(grid.lines)
         order.notes.extend(f"sheet '{sheet.name}': {note}" for note in grid.notes)
         if grid.lines and grid.printed_total is not None:
             totals.append(grid.printed_total)
-        header_fields_from_grid(
-            rows, order, skip_rows=grid.table_rows, pairs=grid.header_pairs, source=source
-        )
+        header_fields_from_grid(rows, order, skip_rows=grid.table_rows, pairs=grid.header_pairs, source=source)
         text = grid_text(rows, grid.table_rows)
         if text:
             texts.append(text)

@@ -399,6 +399,7 @@ class _Table:
     basis: dict[int, Decimal] = field(default_factory=dict)  # price column -> per how many units
     by_content: bool = False
     first_row: int = 0  # first body row of a table found without a header
+    header_top: int = 0  # first row of a header written over two rows
 
 
 @dataclass
@@ -468,7 +469,7 @@ def _find_tables(rows: list[list[Cell]]) -> list[_Table]:
     for r in range(len(rows)):
         for first, last, roles in _header_groups(rows, r):
             labels = {c: rows[r][c].text for c in range(first, last + 1) if not _is_blank(_cell(rows, r, c))}
-            table = _Table(header_row=r, first_col=first, last_col=last, labels=labels, roles=dict(roles))
+            table = _Table(header_row=r, first_col=first, last_col=last, labels=labels, roles=dict(roles), header_top=r)
             _merge_second_header_row(rows, table)
             tables.append(table)
     # each table ends at the next header that shares its columns
@@ -509,32 +510,20 @@ def _merge_second_header_row(rows: list[list[Cell]], table: _Table) -> None:
     ):
         table.labels, table.roles = merged, roles
         table.last_col = max(table.last_col, max(c for c, _ in filled))
+        table.header_top = table.header_row
         table.header_row = r  # lines start below the second row; the first stays in table_rows
 
 
 def _table_title(rows: list[list[Cell]], table: _Table) -> None:
     """A short single-cell row just above the header ('LOT 1 – ...', 'RÉCAPITULATIF')."""
-    assert table.header_row is not None
-    top = table.header_row
+    top = table.header_top
     span = range(table.first_col, table.last_col + 1)
-    while (
-        top - 1 >= 0
-        and any(not _is_blank(_cell(rows, top - 1, c)) for c in span)
-        and all(cell_number(_cell(rows, top - 1, c)) is None for c in span)
-    ):
-        # the header's first row when it was merged from two rows
-        if top - 1 == table.header_row - 1 and _header_groups(rows, top - 1):
-            top -= 1
-            continue
-        break
     for r in range(top - 1, max(-1, top - 3), -1):
-        filled = [
-            _cell(rows, r, c) for c in range(table.first_col, table.last_col + 1) if not _is_blank(_cell(rows, r, c))
-        ]
+        filled = [cell for c in span if (cell := _cell(rows, r, c)) is not None and not _is_blank(cell)]
         if not filled:
             continue
-        if len(filled) == 1 and cell_number(filled[0]) is None and len(filled[0].text) <= 80:  # type: ignore[union-attr]
-            table.title = clean_text(filled[0].text)  # type: ignore[union-attr]
+        if len(filled) == 1 and cell_number(filled[0]) is None and len(filled[0].text) <= 80:
+            table.title = clean_text(filled[0].text)
             table.title_row = r
         return
 
@@ -618,6 +607,11 @@ def _stats(rows: list[list[Cell]], table: _Table, data_rows: list[int]) -> dict[
                     s.qty_units += 1
         stats[c] = s
     return stats
+
+
+def _distinct_share(stats: _ColumnStats) -> float:
+    values = stats.texts + [str(n) for n in stats.numbers]
+    return len(set(values)) / len(values) if values else 0.0
 
 
 def _is_sequence(values: list[Decimal]) -> bool:
@@ -725,6 +719,15 @@ def _settle_roles(rows: list[list[Cell]], table: _Table) -> None:
         s = stats[c]
         if role in (CODE, EAN) and s.filled >= 2 and len(set(s.texts + [str(n) for n in s.numbers])) == 1:
             roles[c] = OTHER
+
+    # a code column repeating a few values (a category, a site) yields to one that differs per line
+    code_cols = [c for c, role in roles.items() if role in (CODE, EAN)]
+    if len(code_cols) > 1:
+        distinct = {c: _distinct_share(stats[c]) for c in code_cols}
+        if max(distinct.values()) >= 0.8:
+            for c in code_cols:
+                if stats[c].filled >= 4 and distinct[c] < 0.6:
+                    roles[c] = OTHER
 
     # a quantity column must hold numbers ("12" or "100 m")
     for c, role in list(roles.items()):
@@ -1000,14 +1003,7 @@ def _read_table(rows: list[list[Cell]], table: _Table, source: str) -> _TableRes
 
     used: set[int] = set()
     if table.header_row is not None:
-        used.add(table.header_row)
-        if (
-            table.header_row - 1 >= 0
-            and table.title_row != table.header_row - 1
-            and _header_groups(rows, table.header_row - 1) == []
-            and _is_two_row_header(rows, table)
-        ):
-            used.add(table.header_row - 1)
+        used.update(range(table.header_top, table.header_row + 1))
     if table.title_row is not None:
         used.add(table.title_row)
     lines: list[OrderLine] = []
@@ -1092,7 +1088,7 @@ def _read_table(rows: list[list[Cell]], table: _Table, source: str) -> _TableRes
         text = clean_text(cells[0][1].text) if only_desc else ""
         wrapped = only_desc and last_was_line and bool(lines) and bool(text) and len(text) <= 160
         # an upper-case row under a mixed-case line is a section heading, not the line's end
-        heading = text.isupper() and len(text) > 3 and not (lines[-1].description or "").isupper()
+        heading = bool(lines) and text.isupper() and len(text) > 3 and not (lines[-1].description or "").isupper()
         if wrapped and not heading and not _NOTE.match(norm_label(text)):
             prev = lines[-1]
             prev.description = f"{prev.description} {text}" if prev.description else text
@@ -1106,21 +1102,6 @@ def _read_table(rows: list[list[Cell]], table: _Table, source: str) -> _TableRes
         top = table.header_row if table.header_row is not None else line_rows[0]
         used.update(r for r in range(top, line_rows[-1] + 1) if r not in used and _inside(rows, r, table))
     return _TableResult(table=table, lines=lines, rows_used=used, totals=totals, line_rows=set(line_rows))
-
-
-def _is_two_row_header(rows: list[list[Cell]], table: _Table) -> bool:
-    assert table.header_row is not None
-    prev = table.header_row - 1
-    first_labels = [
-        (c, _cell(rows, prev, c))
-        for c in range(table.first_col, table.last_col + 1)
-        if not _is_blank(_cell(rows, prev, c))
-    ]
-    return (
-        len(first_labels) >= 2
-        and all(c in table.labels for c, _ in first_labels)
-        and all(cell is not None and cell.text in table.labels[c] for c, cell in first_labels)
-    )
 
 
 def _inside(rows: list[list[Cell]], r: int, table: _Table) -> bool:
@@ -1350,7 +1331,10 @@ def lines_from_grid(
         keys = [_line_key(line) for line in res.lines]
         earlier_keys = {k for k, _ in seen}
         dup = sum(1 for k in keys if k in earlier_keys) / len(keys)
-        is_recap = bool(_RECAP_TITLE.search(label)) and (bool(seen) or i > 0)
+        own_title = norm_label(res.table.title)
+        # a recap titled as such after other lines; a sheet's name counts only after other sheets
+        is_recap = bool(_RECAP_TITLE.search(own_title)) and (bool(seen) or i > 0)
+        is_recap = is_recap or bool(earlier) and bool(_RECAP_TITLE.search(norm_label(title)))
         if not is_recap and dup >= 0.8 and len(keys) >= 2 and not _LOT_TITLE.search(label):
             is_recap = True
         if is_recap:

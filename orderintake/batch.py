@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import extractors
@@ -26,8 +29,8 @@ def unreadable_order(filename: str, reason: str, reason_fr: str) -> Order:
     )
 
 
-def process_file(path: Path, catalog: Catalog, history: MemoryHistory) -> Order:
-    """One document to its checked order; never raises for a bad document."""
+def read_file(path: Path) -> Order:
+    """One document to its extracted order; never raises for a bad document."""
     try:
         order = extractors.extract(path.read_bytes(), path.name)
     except extractors.UnreadableDocument as exc:
@@ -36,23 +39,44 @@ def process_file(path: Path, catalog: Catalog, history: MemoryHistory) -> Order:
         log.exception("cannot read %s", path)
         return unreadable_order(path.name, f"internal error: {exc!r}", f"erreur interne : {exc!r}")
     order.file = path.name
+    return order
+
+
+def check(order: Order, catalog: Catalog, history: MemoryHistory) -> Order:
+    """Match and check one extracted order; never raises."""
+    if any(a.code == AnomalyCode.UNREADABLE for a in order.anomalies) and not order.lines:
+        if not order.customer_hints.model_dump(exclude_defaults=True):
+            return order  # nothing was read: nothing to match
     try:
         return match_order(order, catalog, history)
     except Exception as exc:
-        log.exception("cannot match %s", path)
+        log.exception("cannot match %s", order.file)
         order.anomalies.append(Anomaly(code=AnomalyCode.LOW_CONFIDENCE, message=f"matching failed: {exc!r}",
                                        message_fr=f"le rapprochement a échoué : {exc!r}"))
         order.decision = "review"
         return order
 
 
-def run_batch(catalog_dir: Path, out_dir: Path, files: list[Path]) -> int:
-    """Write OUTDIR/<file name>.json for each file; returns how many were written."""
+def extracted_in_order(files: list[Path], workers: int) -> Iterator[Order]:
+    """Extract on several cores (documents are independent), yielding in the order given."""
+    if workers <= 1 or len(files) < 3:
+        yield from map(read_file, files)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(read_file, files)
+
+
+def run_batch(catalog_dir: Path, out_dir: Path, files: list[Path], workers: int = 0) -> int:
+    """Write OUTDIR/<file name>.json for each file; returns how many were written.
+
+    `workers` processes extract documents side by side (0: one per core).
+    """
     catalog = Catalog.from_master(load_dir(catalog_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
     history = MemoryHistory()
-    for path in files:
-        order = process_file(path, catalog, history)
+    # Matching stays in one process and in the order given: a repeated PO is a duplicate of the earlier one.
+    for path, extracted in zip(files, extracted_in_order(files, workers or os.cpu_count() or 1), strict=True):
+        order = check(extracted, catalog, history)
         target = out_dir / f"{path.name}.json"
         target.write_text(json.dumps(order.contract_json(), ensure_ascii=False, indent=1), encoding="utf-8")
     return len(files)

@@ -34,13 +34,14 @@ def extract(
     files: list[Path] = typer.Argument(..., help="Documents, processed in the order given."),
     catalog: Path = typer.Option(..., "--catalog", help="Folder of master-data CSV files."),
     out: Path = typer.Option(..., "--out", help="Folder for one JSON answer per document."),
+    workers: int = typer.Option(0, "--workers", help="Processes reading documents side by side (0: one per core)."),
 ) -> None:
     """The batch command of the measurement contract (no database, no state)."""
     from orderintake.batch import run_batch
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     try:
-        run_batch(catalog, out, files)
+        run_batch(catalog, out, files, workers)
     except MasterDataError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -156,5 +156,13 @@ def test_unreadable_delimited_files() -> None:
     assert "no order-line table" in err.value.reason
 
 
-def test_record_layout_detection() -> None:
+def test_first_column_of_categories_is_not_a_record_tag() -> None:
+    text = (
+        "ELEC;R2V-3G25;Câble R2V 3G2,5;100;1,20\n"
+        "ELEC;ICTA-20;Gaine ICTA 20;2;14,00\n"
+        "PLOMB;PER-16;Tube PER 16 couronne 100 m;1;39,90\n"
+        "PLOMB;RAC-16;Raccord à sertir 16;20;2,10\n"
+    )
+    order = read_csv(text.encode("utf-8"), "x.csv")
+    assert [x.customer_sku for x in order.lines] == ["R2V-3G25", "ICTA-20", "PER-16", "RAC-16"]
     assert record_layout([]) is None
