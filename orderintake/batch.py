@@ -44,9 +44,9 @@ def read_file(path: Path) -> Order:
 
 def check(order: Order, catalog: Catalog, history: MemoryHistory) -> Order:
     """Match and check one extracted order; never raises."""
-    if any(a.code == AnomalyCode.UNREADABLE for a in order.anomalies) and not order.lines:
-        if not order.customer_hints.model_dump(exclude_defaults=True):
-            return order  # nothing was read: nothing to match
+    unreadable = any(a.code == AnomalyCode.UNREADABLE for a in order.anomalies)
+    if unreadable and not order.lines and not order.customer_hints.model_dump(exclude_defaults=True):
+        return order  # nothing was read: nothing to match
     try:
         return match_order(order, catalog, history)
     except Exception as exc:
