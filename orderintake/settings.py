@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     poll_seconds: float = 2.0  # how often the watched folder and the queue are looked at
     max_upload_mb: int = 50
     low_confidence_threshold: float = 0.9
+    secure_cookies: bool = False  # set when served behind HTTPS: the session cookie is then sent over TLS only
 
     @property
     def inbox_dir(self) -> Path:

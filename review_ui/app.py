@@ -93,7 +93,7 @@ def create_app(runtime: Runtime, start_worker: bool = False) -> FastAPI:
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE,
         same_site="strict",
-        https_only=False,  # served on a LAN without TLS by default; put a TLS proxy in front for the Internet
+        https_only=runtime.settings.secure_cookies,  # on behind a TLS proxy; off for the plain-HTTP default
     )
     app.add_middleware(BodyLimitMiddleware, runtime=runtime)
     app.add_middleware(SecurityHeadersMiddleware)
