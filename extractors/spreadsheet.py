@@ -805,6 +805,9 @@ def order_from_sheets(sheets: list[Sheet], filename: str, kind: str, source: str
     if order.currency is None:
         _currency_from_text(order, [rows for _s, rows, _g in read], source)
     find_header_fields("\n\n".join(texts), order, source)
+    # Matching looks for the customer in the whole document, table included (a flat export
+    # names its buyer only in its line columns).
+    order.customer_hints.text = "\n\n".join(grid_text(rows, set()) for _s, rows, _g in read)
     return order
 
 

@@ -34,6 +34,9 @@ def match_order(
             first = _match(line, order.customer_id, catalog, keep_fields=False)
         _apply(line, first)
         matches.append(first)
+        if line.unit is None and line.sku in catalog.products:
+            # the document prints no unit: the customer orders in our sales unit
+            line.unit = catalog.products[line.sku].unit
 
     # anomalies found upstream (unreadable file, extractor doubts) stay; the rest is recomputed
     kept = [a for a in order.anomalies if a.code in (AnomalyCode.UNREADABLE, AnomalyCode.LOW_CONFIDENCE)]
