@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -123,7 +122,6 @@ def test_truncated_pdf_is_unreadable_with_a_reason() -> None:
     assert "encrypted" in caught.value.reason and "chiffré" in caught.value.reason_fr
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
 def test_image_only_pdf_is_read_by_ocr_with_low_confidence() -> None:
     columns = (120, 420, 1010, 1180, 1400)
     rows = [

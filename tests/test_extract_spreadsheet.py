@@ -188,7 +188,8 @@ def test_formula_evaluator_gives_up_on_what_it_does_not_know() -> None:
 
 
 def test_xls_with_dates_hidden_column_and_hidden_sheet() -> None:
-    xlwt = pytest.importorskip("xlwt")
+    import xlwt
+
     wb = xlwt.Workbook()
     ws = wb.add_sheet("Feuil1")
     date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")

@@ -116,3 +116,25 @@ def test_folder_waits_for_stable_size_then_archives(runtime: Runtime) -> None:
 def _trail(runtime: Runtime, document_id: int) -> list[store.AuditEvent]:
     with runtime.db.session() as session:
         return store.audit_trail(session, document_id)
+
+
+def test_reimport_updates_master_data_in_place(runtime: Runtime) -> None:
+    from decimal import Decimal
+
+    from orderintake.masterdata import parse_file
+
+    before = _counts(runtime)
+    changed = parse_file("products.csv", b"sku,name,list_price,unit\nGOB-20-050,Gobelet carton 20cl x50,4.25,BOX\n")
+    with runtime.db.session() as session:
+        store.import_master_data(session, store.MasterData(products=changed))
+    assert _counts(runtime) == before
+    with runtime.db.session() as session:
+        product = store.get_product(session, "GOB-20-050")
+        assert product is not None and Decimal(product.list_price) == Decimal("4.25")
+        # the pipeline's in-memory catalogue follows the import
+        assert runtime.pipeline.catalog(session).products["GOB-20-050"].list_price == Decimal("4.25")
+
+
+def _counts(runtime: Runtime) -> dict[str, int]:
+    with runtime.db.session() as session:
+        return store.master_counts(session)
