@@ -78,7 +78,8 @@ def main() -> None:
     for low, high in zip(BUCKETS, BUCKETS[1:], strict=False):
         bucket = [right for conf, right, _ in values if low <= conf < high]
         if bucket:
-            print(f"{low:>5.2f} - {min(high, 1.0):<5.2f} {len(bucket):>8} {sum(bucket):>7} {sum(bucket) / len(bucket):>9.3f}")
+            share = sum(bucket) / len(bucket)
+            print(f"{low:>5.2f} - {min(high, 1.0):<5.2f} {len(bucket):>8} {sum(bucket):>7} {share:>9.3f}")
     confident_wrong = [what for conf, right, what in values if conf >= 0.95 and not right]
     high = [right for conf, right, _ in values if conf >= 0.95]
     if high:
