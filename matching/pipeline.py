@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from matching.catalog import Catalog
 from matching.customers import CustomerMatch, identify_customer
 from matching.history import OrderHistory
@@ -13,6 +15,8 @@ LOW_CONFIDENCE = 0.9
 # match_source values this stage writes; any other (None, "manual", "given") marks a sku set upstream
 MATCH_SOURCES = {"customer_item", "sku", "ean", "ref", "code_in_description", "fuzzy"}
 NOTE_PREFIX = "Client : "
+# sub-row labels that introduce an article code ("Votre réf.", "Lief.-Art.-Nr.", "Item no"), not a date or a note
+CODE_LABEL = re.compile(r"(?i)r[ée]f|art|code|sku|item|\bn[°or]|nr\b")
 
 
 def match_order(
@@ -65,10 +69,22 @@ def _match(
         line.ean,
         line.unit_price,
         line.quantity,
+        other_codes(line),
     )
     if keep_fields:
         _apply(line, found)
     return found
+
+
+def other_codes(line: OrderLine) -> tuple[str, ...]:
+    """Codes the extractor saw on the line besides customer_sku (other code columns, reference sub-rows)."""
+    return tuple(
+        prov.text.strip()
+        for key, prov in sorted(line.provenance.items())
+        if (key.startswith("alt_code") or (key.startswith("info:") and CODE_LABEL.search(key)))
+        and prov.text
+        and prov.text.strip()
+    )
 
 
 def _customer_may_change(

@@ -73,12 +73,23 @@ def match_line(
     ean: str | None = None,
     unit_price: Decimal | None = None,
     quantity: Decimal | None = None,
+    other_codes: tuple[str, ...] = (),
 ) -> LineMatch:
-    """The product an order line asks for (see the module doc for the order of the paths)."""
+    """The product an order line asks for (see the module doc for the order of the paths).
+
+    `other_codes` are the line's other code cells (a supplier-reference column, a "Votre réf." sub-row):
+    tried by code when the line's own code names nothing, before the description.
+    """
     line = _Line(
         (customer_sku or "").strip(), (description or "").strip(), unit, unit_price, quantity, customer_id
     )
     found = _by_code(catalog, line, ean)
+    for code in other_codes:
+        if found is not None:
+            break
+        found = _by_code(catalog, _replace_code(line, code), None)
+        if found is not None and found.status != "matched":
+            found = None  # another column's code that names nothing says nothing about the product
     if found is None:
         if not line.text:
             return _unknown(
@@ -91,6 +102,10 @@ def match_line(
     if found.source != "fuzzy":
         _check_description(catalog, found, line)
     return found
+
+
+def _replace_code(line: _Line, code: str) -> _Line:
+    return _Line(code.strip(), line.text, line.unit, line.unit_price, line.quantity, line.customer_id)
 
 
 def _by_code(catalog: Catalog, line: _Line, ean: str | None) -> LineMatch | None:

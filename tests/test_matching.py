@@ -421,3 +421,20 @@ def test_shared_price_list_needs_a_distinct_clue() -> None:
     assert who("Commande 1774") is None  # the contract prices alone say one of three
     # a trade phrase and the seller's postal code do not single out a customer of the list
     assert who("Lot 2 - courants faibles\nESCAUT, 18 rue Héloïse, 59650 Villeneuve-d'Ascq") is None
+
+
+def test_another_code_column_is_tried_before_the_description(catalog: Catalog) -> None:
+    from matching.pipeline import other_codes
+    from orderintake.domain import OrderLine, Provenance
+
+    line = OrderLine(
+        customer_sku="CAT-ELEC",  # a category column, not an article code
+        description="article divers",
+        quantity=Decimal(2),
+        provenance={"alt_code": Provenance(text="SCH-A9F74216"), "info:Date livr.": Provenance(text="12/11/2026")},
+    )
+    assert other_codes(line) == ("SCH-A9F74216",)
+    found = match_line(catalog, None, line.customer_sku, line.description, other_codes=other_codes(line))
+    assert found.status == "matched" and found.sku == "SCH-A9F74216"
+    nothing = match_line(catalog, None, "CAT-ELEC", "article divers", other_codes=("ZZZ-999",))
+    assert nothing.sku is None
