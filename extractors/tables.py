@@ -1363,7 +1363,7 @@ def _constant_columns(rows: list[list[Cell]], res: _TableResult) -> list[tuple[s
     table = res.table
     line_rows = sorted(res.line_rows)
     for c, label in table.labels.items():
-        if table.roles.get(c) not in (None, OTHER):
+        if table.roles.get(c) not in (None, OTHER) and not delivery_address_part(label):
             continue
         values = [_cell(rows, r, c) for r in line_rows]
         cells = [v for v in values if v is not None and not _is_blank(v)]
@@ -1557,8 +1557,11 @@ def header_fields_from_grid(
             found.append((name, cell.text, value, more))
     for label, cell in pairs or []:
         name = label_field(label)
-        if name:
+        if name and not delivery_address_part(label):
             found.append((name, label, cell, []))
+    split_address = _address_from_parts(pairs or [])
+    if split_address is not None:
+        _set_field(order, "delivery_address", split_address[0], split_address[1], source, 0.9)
 
     addresses: list[tuple[float, str, Cell]] = []
     for name, label, value, more in found:
@@ -1591,6 +1594,46 @@ def header_fields_from_grid(
     if addresses and order.delivery_address is None:
         score, text, cell = max(addresses, key=lambda a: a[0])
         _set_field(order, "delivery_address", text, cell, source, 0.9 if score >= 2 else 0.7)
+
+
+_DELIVERY_WORD = re.compile(r"ship|deliver|livr|liefer|lever|dest")
+_ADDRESS_PARTS = (
+    ("country", re.compile(r"country|pays|land\b|paese")),
+    ("zip", re.compile(r"zip|post(al)?\s*code|postcode|\bcp\b|code\s*postal|plz|postleitzahl")),
+    ("city", re.compile(r"city|town|ville|\bort\b|stadt|localit|gemeente|plaats")),
+    ("street", re.compile(r"street|str(asse|aße)?\b|rue|adresse|address|addr|straat|line\s*\d|\d$")),
+    ("name", re.compile(r"name|nom|raison|company|soci[ée]t[ée]|firma|site")),
+)
+
+
+def delivery_address_part(label: str) -> str | None:
+    """Which part of a delivery address a column title names when a flat export splits it
+    ('ship_to_street', 'CP livraison', 'Lieferadresse PLZ'); None for anything else."""
+    t = norm_label(label.replace("_", " "))
+    if not _DELIVERY_WORD.search(t):
+        return None
+    for part, pattern in _ADDRESS_PARTS:
+        if pattern.search(t):
+            return part
+    return None
+
+
+def _address_from_parts(pairs: list[tuple[str, Cell]]) -> tuple[str, Cell] | None:
+    """One address line from split delivery columns: name, street lines, 'zip city', a foreign country."""
+    parts: dict[str, list[str]] = {}
+    first: Cell | None = None
+    for label, cell in pairs:
+        part = delivery_address_part(label)
+        text = clean_text(cell.text)
+        if part and text:
+            parts.setdefault(part, []).append(text)
+            first = first or cell
+    if first is None or not ({"street", "city"} <= parts.keys() or {"street", "zip"} <= parts.keys()):
+        return None
+    town = " ".join(parts.get("zip", []) + parts.get("city", []))
+    country = [c for c in parts.get("country", []) if fold(c) not in ("fr", "fra", "france")]
+    pieces = parts.get("name", []) + parts["street"] + ([town] if town else []) + country
+    return ", ".join(pieces), first
 
 
 def _address_score(text: str, label: str) -> float:

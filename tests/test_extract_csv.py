@@ -166,3 +166,16 @@ def test_first_column_of_categories_is_not_a_record_tag() -> None:
     order = read_csv(text.encode("utf-8"), "x.csv")
     assert [x.customer_sku for x in order.lines] == ["R2V-3G25", "ICTA-20", "PER-16", "RAC-16"]
     assert record_layout([]) is None
+
+
+def test_flat_export_with_the_delivery_address_split_over_columns() -> None:
+    from extractors.delimited import read_csv
+
+    header = "po_number,order_date,ship_to_name,ship_to_street,ship_to_zip,ship_to_city,ship_to_country,item,qty,price"
+    rows = [
+        "PO-77,2026-11-17,Hôtel du Lac,Quai d'Ouchy 12,1006,Lausanne,CH,GOB-20,4,22.91",
+        "PO-77,2026-11-17,Hôtel du Lac,Quai d'Ouchy 12,1006,Lausanne,CH,SERV-38,5,25.39",
+    ]
+    order = read_csv("\n".join([header, *rows]).encode(), "export.csv")
+    assert order.delivery_address == "Hôtel du Lac, Quai d'Ouchy 12, 1006 Lausanne, CH"
+    assert [(line.customer_sku, line.quantity) for line in order.lines] == [("GOB-20", 4), ("SERV-38", 5)]
