@@ -1555,13 +1555,13 @@ def header_fields_from_grid(
             if name in ("address", "delivery"):
                 more = _address_continuation(rows, value_row, value_col, c, skip)
             found.append((name, cell.text, value, more))
-    for label, cell in pairs or []:
-        name = label_field(label)
-        if name and not delivery_address_part(label):
-            found.append((name, label, cell, []))
     split_address = _address_from_parts(pairs or [])
     if split_address is not None:
         _set_field(order, "delivery_address", split_address[0], split_address[1], source, 0.9)
+    for label, cell in pairs or []:
+        name = label_field(label)
+        if name and not (split_address and delivery_address_part(label)):
+            found.append((name, label, cell, []))
 
     addresses: list[tuple[float, str, Cell]] = []
     for name, label, value, more in found:
