@@ -1,0 +1,1 @@
+"""Demo data and the generated evaluation corpus (see samples/corpus/README.md)."""
