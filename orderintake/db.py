@@ -147,6 +147,25 @@ class PriceRowRow(Base):
     price: Mapped[float] = mapped_column(Numeric(14, 4))
 
 
+class LearnedAliasRow(Base):
+    """What a reviewer taught: `key` (a customer's normalised wording) means `value` (matching/learned.py)."""
+
+    __tablename__ = "learned_aliases"
+    __table_args__ = (UniqueConstraint("kind", "customer_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # product, unit, customer
+    customer_id: Mapped[str] = mapped_column(String(64), index=True, default="")  # "" for customer lessons
+    key: Mapped[str] = mapped_column(String(500))
+    value: Mapped[str] = mapped_column(String(120))  # a sku, a unit code, a customer id
+    written: Mapped[str] = mapped_column(String(500), default="")  # the wording as the document had it
+    taught_by: Mapped[str] = mapped_column(String(120))
+    taught_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True, nullable=True)
+    use_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class MasterDataVersion(Base):
     """Bumped on every import so that workers reload their in-memory catalogue."""
 

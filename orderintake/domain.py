@@ -104,6 +104,7 @@ class Order(BaseModel):
     provenance: dict[str, Provenance] = Field(default_factory=dict)  # header field -> where
     anomalies: list[Anomaly] = Field(default_factory=list)
     decision: Decision = "review"
+    decision_rule: str | None = None  # id of the touchless-policy rule that decided (matching/policy.py)
     notes: list[str] = Field(default_factory=list)  # extractor remarks shown to the reviewer
 
     def contract_json(self) -> dict[str, Any]:

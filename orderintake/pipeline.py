@@ -10,16 +10,19 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 import extractors
 from erp_adapters import OutboxExporter
 from matching import Catalog, match_order
+from matching.learned import KeyedAliasBook, Learned, lessons_from_review
+from matching.policy import Policy, load_policy
 from orderintake import store
-from orderintake.db import Database, DocumentRow, ExportRow
+from orderintake.db import Database, DocumentRow, ExportRow, LearnedAliasRow
 from orderintake.domain import AnomalyCode, Order
 from orderintake.settings import Settings
 
@@ -40,6 +43,47 @@ class DatabaseHistory:
     def record(self, customer_id: str, po_number: str) -> None:
         """The orders table is the record: nothing more to write."""
 
+    def orders_passed(self, customer_id: str) -> int:
+        """The customer's earlier orders that went to the ERP (for the policy's new-customer rule)."""
+        return store.customer_orders_passed(self.session, customer_id, self.document_id)
+
+
+def learned_of(row: LearnedAliasRow) -> Learned:
+    return Learned(kind=row.kind, customer_id=row.customer_id, key=row.key, value=row.value, written=row.written,
+                   taught_by=row.taught_by, taught_at=row.taught_at, id=row.id)
+
+
+class DatabaseAliasBook(KeyedAliasBook):
+    """The lessons reviewers taught, read from the database in the caller's session."""
+
+    def __init__(self, session: Session, units: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.units = units  # False: leave every unit as it is (a reviewer has just set them)
+
+    def get(self, kind: str, customer_id: str, key: str) -> Learned | None:
+        row = store.find_alias(self.session, kind, customer_id, key)
+        return learned_of(row) if row is not None else None
+
+    def lookup_unit(self, customer_id: str | None, sku: str | None, written: str | None) -> Learned | None:
+        return super().lookup_unit(customer_id, sku, written) if self.units else None
+
+    def uses(self) -> list[dict[str, Any]]:
+        """What matching took from the lessons, for the audit trail."""
+        return [
+            {"alias_id": learned.id, "kind": learned.kind, "line": line, "written": learned.written,
+             "meaning": learned.value, "taught_by": learned.taught_by}
+            for learned, line in self.used
+        ]
+
+
+@dataclass
+class Reviewed:
+    """A reviewer's correction, saved: the order checked again, and what it taught."""
+
+    order: Order
+    learned: list[Learned] = field(default_factory=list)
+
 
 @dataclass
 class _CachedCatalog:
@@ -52,6 +96,7 @@ class Pipeline:
         self.db = db
         self.settings = settings
         self.exporter = OutboxExporter(settings.outbox_dir)
+        self.policy: Policy = load_policy(settings.policy_file)  # a bad policy file stops the start (PolicyError)
         self._catalog: _CachedCatalog | None = None
         self._lock = threading.Lock()  # one document at a time per process
 
@@ -157,13 +202,20 @@ class Pipeline:
             row = self._row(session, document_id)
             order = store.load_order(session, document_id)
             assert order is not None
-            order = match_order(order, self.catalog(session), DatabaseHistory(session, document_id),
-                                self.settings.low_confidence_threshold)
+            history, aliases = DatabaseHistory(session, document_id), DatabaseAliasBook(session)
+            order = match_order(order, self.catalog(session), history, self.settings.low_confidence_threshold,
+                                aliases=aliases, policy=self.policy, orders_passed=history.orders_passed)
+            for learned, _ in aliases.used:
+                if learned.id is not None:
+                    store.record_alias_use(session, learned.id)
             store.save_order(session, document_id, order)
-            store.set_state(session, row, store.MATCHED, detail={
+            detail: dict[str, Any] = {
                 "customer_id": order.customer_id, "anomalies": [a.code.value for a in order.anomalies],
-                "decision": order.decision,
-            })
+                "decision": order.decision, "decision_rule": order.decision_rule,
+            }
+            if aliases.used:
+                detail["learned"] = aliases.uses()
+            store.set_state(session, row, store.MATCHED, detail=detail)
 
     def _route(self, document_id: int) -> None:
         with self.db.session() as session:
@@ -171,7 +223,8 @@ class Pipeline:
             order = store.load_order(session, document_id)
             assert order is not None
             if order.decision == "auto_approve":
-                store.set_state(session, row, store.APPROVED, detail={"touchless": True})
+                store.set_state(session, row, store.APPROVED,
+                                detail={"touchless": True, "decision_rule": order.decision_rule})
             else:
                 store.set_state(session, row, store.IN_REVIEW)
 
@@ -189,21 +242,36 @@ class Pipeline:
     # ------------------------------------------------------------ review actions
     def save_review(self, document_id: int, order: Order, actor: str, changes: dict[str, object]) -> Order:
         """Keep a reviewer's edits and check the order again (anomalies are recomputed)."""
+        return self.correct(document_id, order, actor, changes).order
+
+    def correct(self, document_id: int, order: Order, actor: str, changes: dict[str, object]) -> Reviewed:
+        """Keep a reviewer's edits, learn the wording they correct, and check the order again."""
         with self.db.session() as session:
             row = self._row(session, document_id)
             if row.state not in (store.IN_REVIEW, store.MATCHED):
                 raise ValueError(f"document {document_id} is {row.state}, not in review")
+            before = store.load_order(session, document_id)
+            catalog = self.catalog(session)
+            edited = store.audit(session, document_id, actor, "edited", dict(changes))
+            learned = []
+            for lesson in lessons_from_review(before, order, catalog) if before else []:
+                alias = store.learn_alias(session, lesson.kind, lesson.customer_id, lesson.key, lesson.value,
+                                          lesson.written, actor, document_id)
+                if alias is not None:
+                    learned.append(learned_of(alias))
             # The reviewer has now seen every value: extraction doubts no longer hold, and every other
             # anomaly is recomputed on the edited order.
             order.confidence = {name: 1.0 for name in order.confidence}
             for line in order.lines:
                 line.confidence = 1.0
             order.anomalies = [a for a in order.anomalies if a.code == AnomalyCode.UNREADABLE]
-            order = match_order(order, self.catalog(session), DatabaseHistory(session, document_id),
-                                self.settings.low_confidence_threshold)
+            history = DatabaseHistory(session, document_id)
+            order = match_order(order, catalog, history, self.settings.low_confidence_threshold,
+                                aliases=DatabaseAliasBook(session, units=False), policy=self.policy,
+                                orders_passed=history.orders_passed)
             store.save_order(session, document_id, order)
-            store.audit(session, document_id, actor, "edited", changes)
-            return order
+            edited.detail = {**changes, "decision": order.decision, "decision_rule": order.decision_rule}
+            return Reviewed(order, learned)
 
     def approve(self, document_id: int, actor: str) -> str:
         with self.db.session() as session:

@@ -6,6 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +22,13 @@ class Settings(BaseSettings):
     max_upload_mb: int = 50
     low_confidence_threshold: float = 0.9
     secure_cookies: bool = False  # set when served behind HTTPS: the session cookie is then sent over TLS only
+    # the touchless policy (matching/policy.py), a TOML or JSON file; unset: the built-in, strictest default
+    policy_file: Path | None = None
+
+    @field_validator("policy_file", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def inbox_dir(self) -> Path:

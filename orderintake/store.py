@@ -23,11 +23,13 @@ from orderintake.db import (
     CustomerItemRow,
     CustomerRow,
     DocumentRow,
+    LearnedAliasRow,
     MasterDataVersion,
     OrderRow,
     PriceRowRow,
     ProductRow,
     UserRow,
+    utcnow,
 )
 from orderintake.domain import Customer, CustomerItem, Order, PriceRow, Product
 from orderintake.masterdata import MasterData
@@ -176,9 +178,102 @@ def state_counts(session: Session) -> dict[str, int]:
     return {state: count for state, count in rows}
 
 
+def customer_orders_passed(session: Session, customer_id: str, before_document_id: int) -> int:
+    """How many of the customer's orders, received before this document, went to the ERP."""
+    query = (
+        select(func.count())
+        .select_from(OrderRow)
+        .join(DocumentRow, DocumentRow.id == OrderRow.document_id)
+        .where(
+            OrderRow.customer_id == customer_id,
+            OrderRow.document_id < before_document_id,
+            DocumentRow.state.in_((APPROVED, EXPORTED)),
+        )
+    )
+    return int(session.scalar(query) or 0)
+
+
+# ---------------------------------------------------------------- learned aliases
+def find_alias(session: Session, kind: str, customer_id: str, key: str) -> LearnedAliasRow | None:
+    query = select(LearnedAliasRow).where(
+        LearnedAliasRow.kind == kind, LearnedAliasRow.customer_id == customer_id, LearnedAliasRow.key == key
+    )
+    return session.scalar(query)
+
+
+def learn_alias(
+    session: Session,
+    kind: str,
+    customer_id: str,
+    key: str,
+    value: str,
+    written: str,
+    actor: str,
+    document_id: int | None,
+) -> LearnedAliasRow | None:
+    """Record (or re-teach) a lesson; audited on the document it was taught on. None when already known."""
+    row = find_alias(session, kind, customer_id, key)
+    if row is not None and row.value == value:
+        return None
+    previous = row.value if row is not None else None
+    if row is None:
+        row = LearnedAliasRow(kind=kind, customer_id=customer_id, key=key, use_count=0)
+        session.add(row)
+    row.value, row.written, row.taught_by, row.taught_at = value, written[:500], actor, utcnow()
+    row.document_id, row.use_count, row.last_used_at = document_id, 0, None
+    session.flush()
+    if document_id is not None:
+        audit(session, document_id, actor, "learned", {
+            "alias_id": row.id, "kind": kind, "customer_id": customer_id or None, "written": written,
+            "meaning": value, "replaces": previous,
+        })
+    return row
+
+
+def learned_aliases(
+    session: Session, kind: str | None = None, customer_id: str | None = None, limit: int = 2000
+) -> list[tuple[LearnedAliasRow, str | None]]:
+    """Lessons with their customer's name, newest first."""
+    query = (
+        select(LearnedAliasRow, CustomerRow.name)
+        .outerjoin(CustomerRow, CustomerRow.customer_id == LearnedAliasRow.customer_id)
+        .order_by(LearnedAliasRow.taught_at.desc(), LearnedAliasRow.id.desc())
+        .limit(limit)
+    )
+    if kind:
+        query = query.where(LearnedAliasRow.kind == kind)
+    if customer_id:
+        query = query.where(LearnedAliasRow.customer_id == customer_id)
+    return [(row, name) for row, name in session.execute(query)]
+
+
+def delete_alias(session: Session, alias_id: int, actor: str) -> LearnedAliasRow | None:
+    """Forget a lesson; the deletion is audited on the document it was taught on."""
+    row = session.get(LearnedAliasRow, alias_id)
+    if row is None:
+        return None
+    if row.document_id is not None:
+        audit(session, row.document_id, actor, "unlearned", {
+            "alias_id": row.id, "kind": row.kind, "customer_id": row.customer_id or None,
+            "written": row.written, "meaning": row.value, "taught_by": row.taught_by, "uses": row.use_count,
+        })
+    session.delete(row)
+    session.flush()
+    return row
+
+
+def record_alias_use(session: Session, alias_id: int) -> None:
+    row = session.get(LearnedAliasRow, alias_id)
+    if row is not None:
+        row.use_count += 1
+        row.last_used_at = utcnow()
+
+
 # ---------------------------------------------------------------- audit
-def audit(session: Session, document_id: int, actor: str, action: str, detail: dict[str, Any]) -> None:
-    session.add(AuditEvent(document_id=document_id, actor=actor, action=action, detail=detail))
+def audit(session: Session, document_id: int, actor: str, action: str, detail: dict[str, Any]) -> AuditEvent:
+    event = AuditEvent(document_id=document_id, actor=actor, action=action, detail=detail)
+    session.add(event)
+    return event
 
 
 def audit_trail(session: Session, document_id: int) -> list[AuditEvent]:

@@ -170,6 +170,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "switch_lang": ("English", "Français"),
     "show_trace": ("Détail technique", "Technical detail"),
+    # learning from corrections
+    "learned": ("Appris", "Learned"),
+    "learned_title": ("Ce que les relecteurs ont appris au rapprochement", "What reviewers taught matching"),
+    "learned_hint": (
+        "Quand un relecteur corrige le produit d'une ligne, l'unité d'une quantité ou le client, la même "
+        "écriture du même client est ensuite reconnue automatiquement. Supprimez une leçon erronée : les "
+        "commandes suivantes repassent par le catalogue.",
+        "When a reviewer corrects a line's product, a quantity's unit or the customer, the same wording from "
+        "the same customer is then recognised automatically. Delete a wrong lesson: the next orders go "
+        "through the catalogue again.",
+    ),
+    "no_learned": ("Rien n'a encore été appris.", "Nothing learned yet."),
+    "kind": ("Type", "Kind"),
+    "kind_product": ("produit", "product"),
+    "kind_unit": ("unité", "unit"),
+    "kind_customer": ("client", "customer"),
+    "all_kinds": ("tous", "all"),
+    "written": ("Écrit", "Written"),
+    "meaning": ("Signifie", "Means"),
+    "taught_by": ("Appris de", "Taught by"),
+    "taught_at": ("Le", "On"),
+    "uses": ("Utilisations", "Uses"),
+    "last_used": ("Dernière utilisation", "Last used"),
+    "taught_on": ("Document", "Document"),
+    "delete": ("Supprimer", "Delete"),
+    "filter": ("Filtrer", "Filter"),
+    "any_sender": ("tout expéditeur", "any sender"),
+    "for_product": ("pour {sku}", "for {sku}"),
+    "alias_deleted": ("Leçon supprimée : « {written} » → {meaning}.", "Lesson deleted: '{written}' → {meaning}."),
+    "alias_not_found": ("Leçon introuvable (déjà supprimée ?).", "Lesson not found (already deleted?)."),
+    "learned_from": ("appris de {user} le {date}", "learned from {user} on {date}"),
+    "learned_gone": ("appris (leçon supprimée depuis)", "learned (lesson deleted since)"),
+    "unit_learned": (
+        "unité « {written} » apprise de {user} le {date}", "unit '{written}' learned from {user} on {date}"
+    ),
+    "learned_event": ("« {written} » → {meaning} ({kind}{customer})", "'{written}' → {meaning} ({kind}{customer})"),
+    "learned_use": (
+        "{where}« {written} » → {meaning}, appris de {user}", "{where}'{written}' → {meaning}, learned from {user}"
+    ),
+    # touchless policy
+    "policy": ("Politique", "Policy"),
+    "policy_title": ("Politique de validation automatique", "Touchless policy"),
+    "policy_hint": (
+        "Les règles sont lues dans l'ordre ; la première qui s'applique décide et son identifiant est noté sur "
+        "la commande. Les règles « garde » sont toujours présentes ; la configuration ne peut qu'ajouter des "
+        "règles plus strictes, ou des tolérances explicites.",
+        "Rules are read in order; the first that applies decides and its id is kept on the order. Guard rules "
+        "are always there; configuration can only add stricter rules, or explicit tolerances.",
+    ),
+    "policy_source_file": ("Fichier de configuration : {path}", "Configuration file: {path}"),
+    "policy_source_default": (
+        "Règles par défaut (aucun fichier ORDERINTAKE_POLICY_FILE).",
+        "Default rules (no ORDERINTAKE_POLICY_FILE).",
+    ),
+    "policy_relaxed": (
+        "Attention : cette politique contient des tolérances explicites ; les anomalies qu'elles couvrent "
+        "passent sans vérification (elles restent affichées sur la commande).",
+        "Warning: this policy has explicit tolerances; the anomalies they cover go through without review "
+        "(they stay shown on the order).",
+    ),
+    "rule": ("Règle", "Rule"),
+    "rule_id": ("Identifiant", "Id"),
+    "action": ("Effet", "Effect"),
+    "rule_kind_guard": ("garde", "guard"),
+    "rule_kind_stricter": ("plus strict (configuré)", "stricter (configured)"),
+    "rule_kind_tolerance": ("tolérance (configurée)", "tolerance (configured)"),
+    "rule_kind_default": ("par défaut", "default"),
+    "decided_by": ("Décision : {decision} — règle {rule}", "Decision: {decision} — rule {rule}"),
+    "rule_is": ("règle {rule}", "rule {rule}"),
+    "rule_unknown": ("(règle absente de la politique actuelle)", "(rule not in the current policy)"),
+    "tolerated_title": ("Anomalies laissées passer par une tolérance", "Anomalies let through by a tolerance"),
+    "product_confirmed": ("Produit confirmé", "Product confirmed"),
 }
 
 STATE_LABELS: dict[str, tuple[str, str]] = {
@@ -188,6 +260,8 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "edited": ("modifié", "edited"),
     "uploaded": ("déposé", "uploaded"),
     "traceback": ("erreur interne", "internal error"),
+    "learned": ("appris", "learned"),
+    "unlearned": ("leçon supprimée", "lesson deleted"),
 }
 
 ANOMALY_LABELS: dict[str, tuple[str, str]] = {
@@ -215,6 +289,7 @@ SOURCE_LABELS: dict[str, tuple[str, str]] = {
     "code_in_description": ("réf. dans la désignation", "ref. in the description"),
     "fuzzy": ("désignation approchante", "similar description"),
     "reviewer": ("relecteur", "reviewer"),
+    "learned": ("apprentissage", "learned alias"),
     "vat": ("n° TVA", "VAT number"),
     "siret": ("SIRET", "SIRET"),
     "domain": ("domaine e-mail", "e-mail domain"),
@@ -235,6 +310,7 @@ FIELD_LABELS: dict[str, str] = {  # audit field name -> message key
     "sku": "product",
     "deleted": "delete_line",
     "added": "new_line",
+    "sku_confirmed": "product_confirmed",
 }
 
 

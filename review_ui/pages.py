@@ -1,4 +1,4 @@
-"""The HTML pages: login, queue, order review, master data."""
+"""The HTML pages: login, queue, order review, master data, what was learned, the touchless policy."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def _view(request: Request, document_id: int) -> views.DocumentView:
     runtime = runtime_of(request)
     with runtime.db.session() as session:
         view = views.document_view(session, document_id, translator(request),
-                                   runtime.settings.low_confidence_threshold)
+                                   runtime.settings.low_confidence_threshold, runtime.pipeline.policy)
     if view is None:
         raise HTTPException(404, translator(request)("not_found"))
     return view
@@ -299,3 +299,37 @@ async def import_masterdata(request: Request, user: User) -> Response:
     summary = ", ".join(f"{n} {t(kind).lower()}" for kind, n in counts.items() if n)
     flash(request, "ok", t("imported", counts=summary or "0"))
     return _redirect("/masterdata")
+
+
+# ---------------------------------------------------------------- what was learned, the policy
+LEARNED_KINDS = ("product", "unit", "customer")
+
+
+@router.get("/learned")
+def learned_page(request: Request, user: User, kind: str = "", customer: str = "") -> Response:
+    kind = kind if kind in LEARNED_KINDS else ""
+    customer = customer.strip()[:64]
+    with runtime_of(request).db.session() as session:
+        rows = views.learned_rows(session, kind or None, customer or None)
+        customers = [(c.customer_id, c.name) for c in store.customers(session)]
+    return render(request, "learned.html", rows=rows, kinds=LEARNED_KINDS, kind=kind, customer=customer,
+                  customers=customers)
+
+
+@router.post("/learned/{alias_id}/delete")
+async def delete_learned(request: Request, user: User, alias_id: int) -> Response:
+    await _form(request)
+    t = translator(request)
+    with runtime_of(request).db.session() as session:
+        row = store.delete_alias(session, alias_id, actor=user)
+        if row is None:
+            flash(request, "error", t("alias_not_found"))
+        else:
+            flash(request, "ok", t("alias_deleted", written=row.written, meaning=row.value))
+    return _redirect("/learned")
+
+
+@router.get("/policy")
+def policy_page(request: Request, user: User) -> Response:
+    policy = runtime_of(request).pipeline.policy
+    return render(request, "policy.html", policy=policy, rules=policy.rules)

@@ -9,10 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from matching.learned import CUSTOMER, PRODUCT, UNIT, customer_keys, product_keys, text_key, unit_key, written_unit
+from matching.pipeline import TOLERANCE_NOTE
+from matching.policy import Policy, Rule
 from orderintake import store
-from orderintake.db import AuditEvent, DocumentRow
-from orderintake.domain import Anomaly, Order
-from review_ui.i18n import Translator
+from orderintake.db import AuditEvent, DocumentRow, LearnedAliasRow
+from orderintake.domain import Anomaly, Order, OrderLine
+from review_ui.i18n import Translator, format_date
 
 NEEDS_PERSON = (store.IN_REVIEW, store.FAILED)
 EDITABLE = (store.IN_REVIEW, store.MATCHED)
@@ -106,6 +109,16 @@ class LineView:
     amount: Decimal | None
     anomalies: list[Anomaly] = field(default_factory=list)
     low_confidence: bool = False
+    source_detail: str | None = None  # "appris de alice le 23/11/2026" for a learned product
+    unit_detail: str | None = None  # the same for a learned unit
+
+
+@dataclass
+class DecisionView:
+    decision: str
+    rule_id: str
+    rule: Rule | None  # None: a rule of an earlier policy
+    tolerated: list[str]  # the notes of what a tolerance let through
 
 
 @dataclass
@@ -125,6 +138,8 @@ class DocumentView:
     editable: bool
     low_fields: set[str]
     extracted_text: str
+    customer_detail: str | None = None  # who taught the customer, when it was learned
+    decision: DecisionView | None = None
 
 
 def anomaly_text(anomaly: Anomaly, lang: str) -> str:
@@ -133,7 +148,9 @@ def anomaly_text(anomaly: Anomaly, lang: str) -> str:
     return anomaly.message or anomaly.message_fr
 
 
-def document_view(session: Session, document_id: int, t: Translator, threshold: float) -> DocumentView | None:
+def document_view(
+    session: Session, document_id: int, t: Translator, threshold: float, policy: Policy | None = None
+) -> DocumentView | None:
     doc = session.get(DocumentRow, document_id)
     if doc is None:
         return None
@@ -160,6 +177,8 @@ def document_view(session: Session, document_id: int, t: Translator, threshold: 
                 index=index, line=line, product_name=product.name if product else None,
                 product_unit=product.unit if product else None, amount=amount,
                 anomalies=by_line.get(index, []), low_confidence=line.confidence < threshold,
+                source_detail=_learned_product(session, order, line, t),
+                unit_detail=_learned_unit(session, order, line, t),
             ))
         low_fields = {name for name, value in order.confidence.items() if value < threshold}
     customers = [(c.customer_id, c.name) for c in store.customers(session)]
@@ -175,7 +194,90 @@ def document_view(session: Session, document_id: int, t: Translator, threshold: 
         failure_reason=failure if doc.state == store.FAILED else None,
         editable=doc.state in EDITABLE and order is not None, low_fields=low_fields,
         extracted_text=_text_to_show(doc, order),
+        customer_detail=_learned_customer(session, order, t) if order else None,
+        decision=_decision(order, policy) if order else None,
     )
+
+
+def _decision(order: Order, policy: Policy | None) -> DecisionView | None:
+    if not order.decision_rule:
+        return None
+    rule = policy.by_id.get(order.decision_rule) if policy else None
+    tolerated = [n for n in order.notes if n.startswith(TOLERANCE_NOTE)]
+    return DecisionView(order.decision, order.decision_rule, rule, tolerated)
+
+
+# ---------------------------------------------------------------- where a learned value came from
+def _taught(row: LearnedAliasRow, t: Translator) -> str:
+    return t("learned_from", user=row.taught_by, date=format_date(row.taught_at.date(), t.lang))
+
+
+def _learned_product(session: Session, order: Order, line: OrderLine, t: Translator) -> str | None:
+    if line.match_source != "learned":
+        return None
+    for key in product_keys(line.customer_sku, line.description):
+        row = store.find_alias(session, PRODUCT, order.customer_id or "", key)
+        if row is not None and row.value == line.sku:
+            return _taught(row, t)
+    return t("learned_gone")
+
+
+def _learned_unit(session: Session, order: Order, line: OrderLine, t: Translator) -> str | None:
+    written = written_unit(line)
+    if not order.customer_id or not line.sku or not line.unit or not written or written == text_key(line.unit):
+        return None
+    row = store.find_alias(session, UNIT, order.customer_id, unit_key(line.sku, written))
+    if row is None or row.value != line.unit:
+        return None
+    return t("unit_learned", written=row.written or written, user=row.taught_by,
+             date=format_date(row.taught_at.date(), t.lang))
+
+
+def _learned_customer(session: Session, order: Order, t: Translator) -> str | None:
+    if order.customer_source != "learned":
+        return None
+    for key, _ in customer_keys(order.customer_hints):
+        row = store.find_alias(session, CUSTOMER, "", key)
+        if row is not None and row.value == order.customer_id:
+            return _taught(row, t)
+    return t("learned_gone")
+
+
+# ---------------------------------------------------------------- the learned page
+@dataclass
+class LearnedRow:
+    id: int
+    kind: str
+    customer_id: str
+    customer_name: str | None
+    written: str
+    meaning: str
+    meaning_name: str | None
+    product_sku: str | None  # the product a unit lesson is for
+    taught_by: str
+    taught_at: Any
+    uses: int
+    last_used: Any
+    document_id: int | None
+
+
+def learned_rows(session: Session, kind: str | None, customer_id: str | None) -> list[LearnedRow]:
+    names = {c.customer_id: c.name for c in store.customers(session)}
+    out = []
+    for row, customer_name in store.learned_aliases(session, kind, customer_id):
+        meaning_name = None
+        if row.kind == PRODUCT:
+            product = store.get_product(session, row.value)
+            meaning_name = product.name if product else None
+        elif row.kind == CUSTOMER:
+            meaning_name = names.get(row.value)
+        out.append(LearnedRow(
+            id=row.id, kind=row.kind, customer_id=row.customer_id, customer_name=customer_name,
+            written=row.written or row.key.split(":", 1)[-1], meaning=row.value, meaning_name=meaning_name,
+            product_sku=row.key.split("|", 1)[0] if row.kind == UNIT else None, taught_by=row.taught_by,
+            taught_at=row.taught_at, uses=row.use_count, last_used=row.last_used_at, document_id=row.document_id,
+        ))
+    return out
 
 
 def _text_to_show(doc: DocumentRow, order: Order | None) -> str:
@@ -197,19 +299,43 @@ def describe_event(event: AuditEvent, t: Translator) -> list[str]:
             old, new = _show(change.get("old")), _show(change.get("new"))
             out.append(f"{where}{t.field(str(change.get('field')))} : {old} → {new}" if t.lang == "fr"
                        else f"{where}{t.field(str(change.get('field')))}: {old} → {new}")
+        if detail.get("decision_rule"):
+            out.append(_decided(detail, t))
         return out or [t.state("edited")]
     if event.action == "traceback":
         return [t.state("traceback")]
+    if event.action in ("learned", "unlearned"):
+        kind = t("kind_" + str(detail.get("kind")))
+        customer = f", {detail['customer_id']}" if detail.get("customer_id") else ""
+        text = t("learned_event", written=_show(detail.get("written")), meaning=_show(detail.get("meaning")),
+                 kind=kind, customer=customer)
+        return [f"{t.state(event.action)} — {text}"]
     parts = [t.state(event.action)]
     if detail.get("reason"):
         parts.append(str(detail["reason"]))
     if detail.get("from") and detail["from"] != event.action:
         parts.append(("depuis « " + t.state(str(detail["from"])) + " »") if t.lang == "fr"
                      else f"from '{t.state(str(detail['from']))}'")
-    extras = {k: v for k, v in detail.items() if k not in ("from", "reason", "changes", "traceback")}
+    skip = ("from", "reason", "changes", "traceback", "decision", "decision_rule", "learned")
+    extras = {k: v for k, v in detail.items() if k not in skip}
     if extras:
         parts.append(", ".join(f"{k}: {_show(v)}" for k, v in extras.items()))
-    return [" — ".join(parts)]
+    if detail.get("decision_rule"):
+        parts.append(_decided(detail, t))
+    out = [" — ".join(parts)]
+    for use in detail.get("learned", []):
+        if isinstance(use, dict):
+            where = t("line_n", n=use["line"]) + " · " if use.get("line") else ""
+            out.append(t("learned_use", where=where, written=_show(use.get("written")),
+                         meaning=_show(use.get("meaning")), user=_show(use.get("taught_by"))))
+    return out
+
+
+def _decided(detail: dict[str, Any], t: Translator) -> str:
+    decision = detail.get("decision")
+    if not decision:
+        return t("rule_is", rule=str(detail.get("decision_rule")))
+    return t("decided_by", decision=t("decision_" + str(decision)), rule=str(detail.get("decision_rule")))
 
 
 def _show(value: object) -> str:

@@ -138,3 +138,32 @@ def test_reimport_updates_master_data_in_place(runtime: Runtime) -> None:
 def _counts(runtime: Runtime) -> dict[str, int]:
     with runtime.db.session() as session:
         return store.master_counts(session)
+
+
+def test_an_existing_database_is_upgraded_in_place(tmp_path: Path) -> None:
+    """A database made before learned aliases existed (revision 0001) keeps its documents and gains the table."""
+    from sqlalchemy import create_engine, inspect, text
+
+    from orderintake.migrations import upgrade
+    from orderintake.settings import Settings
+
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    old = create_engine(f"sqlite:///{data_dir / 'orderintake.db'}")
+    upgrade(old, "0001")
+    with old.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO documents (sha256, filename, kind, size, stored_path, source, state, attempts,"
+            " received_at, updated_at) VALUES ('ab', 'old.pdf', 'pdf', 1, '/x', 'upload', 'exported', 1,"
+            " '2026-01-01', '2026-01-01')"))
+    assert "learned_aliases" not in inspect(old).get_table_names()
+    old.dispose()
+
+    runtime = Runtime.start(Settings(data_dir=data_dir))
+    try:
+        assert "learned_aliases" in inspect(runtime.db.engine).get_table_names()
+        with runtime.db.session() as session:
+            assert store.state_counts(session) == {store.EXPORTED: 1}
+            assert store.learned_aliases(session) == []
+    finally:
+        runtime.db.engine.dispose()
