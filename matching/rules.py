@@ -133,18 +133,33 @@ def rule_duplicate_po(order: Order, history: OrderHistory) -> list[Anomaly]:
     return out
 
 
-def rule_total(order: Order) -> list[Anomaly]:
-    """The printed total (excl. VAT) against the sum of the line amounts, each rounded to the cent."""
+def rule_total(order: Order, catalog: Catalog) -> list[Anomaly]:
+    """The printed total (excl. VAT) against the sum of the line amounts, each rounded to the cent.
+
+    A line without a printed price counts at its applicable price (the contract's order total). A
+    line that cannot be priced at all leaves the sum open: only a printed total already below the
+    priced lines is then certainly wrong.
+    """
     if order.printed_total is None or not order.lines:
         return []
     total = Decimal(0)
+    complete = True
     for line in order.lines:
         if line.quantity is not None and line.unit_price is not None:
             total += _cents(line.quantity * line.unit_price)
         elif line.line_total is not None:
             total += line.line_total
+        elif line.quantity is not None and line.sku in catalog.products:
+            product = catalog.products[line.sku or ""]
+            qty, _ = _in_sales_unit(line, product)
+            if qty is None:
+                complete = False
+                continue
+            total += _cents(qty * catalog.applicable_price(product.sku, order.customer_id, qty))
         else:
-            return []  # a line without amount: the sum cannot be made
+            complete = False
+    if not complete and order.printed_total >= total - TOTAL_TOLERANCE:
+        return []  # the unpriced lines may make up the difference
     if abs(order.printed_total - total) <= TOTAL_TOLERANCE:
         return []
     cur = order.currency
@@ -421,7 +436,7 @@ def check_order(
         *rule_unknown_customer(order),
         *rule_duplicate_po(order, history),
         *rule_credit_limit(order, catalog),
-        *rule_total(order),
+        *rule_total(order, catalog),
         *rule_currency(order, catalog),
         *rule_products(order, matches),
         *rule_inactive(order, catalog),

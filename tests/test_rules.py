@@ -244,3 +244,14 @@ def test_requested_date_without_order_date_is_not_checked_blindly(catalog: Catal
         order(line("FLU-117"), order_date=None, requested_delivery_date=dt.date(2026, 11, 5)), catalog
     )
     assert [(a.code, a.line) for a in found] == [(A.LOW_CONFIDENCE, None)]
+
+
+def test_total_with_unpriced_lines(catalog: Catalog) -> None:
+    # a line without a printed price counts at its applicable price (4.10 under contract INST)
+    priced_by_contract = [line("GOB-20-050", "2", "4.10"), line("GOB-20-050", "1")]
+    assert check(order(*priced_by_contract, printed_total=D("12.30")), catalog) == []
+    assert codes(check(order(*priced_by_contract, printed_total=D("8.20")), catalog)) == {("TOTAL_MISMATCH", None)}
+    # a line that cannot be priced leaves the sum open, unless the priced lines alone exceed the total
+    unpriceable = [line("GOB-20-050", "2", "4.10"), line(None, "1")]
+    assert ("TOTAL_MISMATCH", None) not in codes(check(order(*unpriceable, printed_total=D("30.00")), catalog))
+    assert ("TOTAL_MISMATCH", None) in codes(check(order(*unpriceable, printed_total=D("5.00")), catalog))
