@@ -87,13 +87,7 @@ NUMBER_WORDS: dict[str, int] = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
     "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
     "twenty": 20,
     "thirty": 30,
     "forty": 40,
@@ -120,25 +114,10 @@ NUMBER_WORDS: dict[str, int] = {
     "zehn": 10,
     "elf": 11,
     "zwolf": 12,
-    "dreizehn": 13,
-    "vierzehn": 14,
-    "funfzehn": 15,
-    "sechzehn": 16,
-    "siebzehn": 17,
-    "achtzehn": 18,
-    "neunzehn": 19,
     "zwanzig": 20,
     "dreissig": 30,
-    "dreißig": 30,
-    "vierzig": 40,
     "funfzig": 50,
-    "sechzig": 60,
-    "siebzig": 70,
-    "achtzig": 80,
-    "neunzig": 90,
     "hundert": 100,
-    "tausend": 1000,
-    "dutzend": 12,
     # Dutch
     "een": 1,
     "twee": 2,
@@ -149,29 +128,16 @@ NUMBER_WORDS: dict[str, int] = {
     "negen": 9,
     "tien": 10,
     "twaalf": 12,
-    "dertien": 13,
-    "veertien": 14,
-    "vijftien": 15,
-    "zestien": 16,
-    "zeventien": 17,
-    "achttien": 18,
-    "negentien": 19,
     "twintig": 20,
     "dertig": 30,
     "veertig": 40,
     "vijftig": 50,
-    "zestig": 60,
-    "zeventig": 70,
-    "tachtig": 80,
-    "negentig": 90,
     "honderd": 100,
-    "duizend": 1000,
 }
 # Words that are also articles: a quantity only when a unit word follows ("une couronne de ...").
 ARTICLE_NUMBERS = {"un", "une", "one", "ein", "eine", "einen", "een"}
 _MULTIPLIERS = {"cent": 100, "cents": 100, "hundred": 100, "hundert": 100, "honderd": 100}
-_DOZENS = {"douzaine", "douzaines", "dozen", "dutzend"}
-_THOUSANDS = {"mille", "thousand", "tausend", "duizend"}
+_DOZENS = {"douzaine", "douzaines", "dozen"}
 
 _NW = "|".join(
     sorted((re.escape(w) for w in NUMBER_WORDS if w not in ("demi", "demie")), key=len, reverse=True)
