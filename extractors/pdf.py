@@ -1,6 +1,8 @@
 """Digital PDF purchase orders: embedded Order-X first, else text layer -> layout -> fields and lines.
 
-A page without a text layer (a scan saved as PDF) is rasterised and read by OCR
+The text layer is read with PDFium (`extractors.pdftext`); pdfminer (pdfplumber) is kept for
+files PDFium cannot open. A page without a usable text layer (a scan saved as PDF, fonts
+without a Unicode mapping, junk OCR text hidden over a picture) is rasterised and read by OCR
 (`extractors.image`), whose words go through the same layout engine.
 """
 
@@ -9,11 +11,12 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from extractors import layout
+from extractors import layout, pdftext
 from extractors.errors import UnreadableDocument
 from extractors.fields import find_header_fields
 from extractors.layout import PageLayout, Rule, Word
@@ -25,6 +28,17 @@ log = logging.getLogger(__name__)
 MIN_TEXT_CHARS = 20  # fewer printable characters than this on a page: treat it as a scan
 MAX_OCR_PAGES = 12  # a longer scan is read up to here (an order rarely runs longer; OCR is slow)
 OCR_CONFIDENCE = 0.9  # ceiling for values read by OCR, so that such orders go to review
+# A text layer is garbage (and the page is OCR'd) when this share of its non-space characters has
+# no Unicode value, or when its words are not words: among at least MIN_TOKENS_TO_JUDGE alphabetic
+# tokens, almost none is a common word (real pages: 17 % or more) and vowels are rare (real text:
+# 37 % or more of the letters; a shifted or permuted alphabet: about 20-30 %).
+MAX_UNMAPPED_SHARE = 0.3
+MIN_TOKENS_TO_JUDGE = 20
+MIN_COMMON_SHARE = 0.08
+MIN_VOWEL_SHARE = 0.33
+MIN_INK_MATCH = 0.6  # an invisible (OCR) layer whose words mostly lie on blank paper was not read there
+NO_TEXT = "no text"
+_CID = re.compile(r"\(cid:\d+\)")  # pdfminer's text for a character without a Unicode mapping
 
 
 def read_pdf(data: bytes, filename: str) -> Order:
@@ -32,8 +46,9 @@ def read_pdf(data: bytes, filename: str) -> Order:
     embedded = _embedded_orderx(data, filename)
     if embedded is not None:
         return embedded
-    pages, scanned = load_pages(data)
+    pages, scanned, notes = _load(data)
     order = order_from_pages(pages, filename, source="")
+    order.notes.extend(notes)
     order.document_kind = "pdf_scan" if scanned else "pdf"
     if scanned:
         cap_confidence(order, OCR_CONFIDENCE, scanned_pages=scanned)
@@ -64,29 +79,37 @@ def _embedded_orderx(data: bytes, filename: str) -> Order | None:
 
 
 def load_pages(data: bytes) -> tuple[list[PageLayout], list[int]]:
-    """Every page as words and rules; pages without text are OCR'd. Returns (pages, OCR'd page numbers)."""
-    import pdfplumber
+    """Every page as words and rules; pages without a usable text layer are OCR'd.
 
-    try:
-        document = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:
-        raise _unreadable(exc) from exc
+    Returns (pages, numbers of the pages whose words come from OCR, ours or an OCR layer's)."""
+    pages, scanned, _ = _load(data)
+    return pages, scanned
+
+
+def _load(data: bytes) -> tuple[list[PageLayout], list[int], list[str]]:
+    """Pages, the pages whose values are OCR text (ours, a scanner's) or doubtful, and notes."""
     pages: list[PageLayout] = []
     scanned: list[int] = []
-    try:
-        with document:
-            for number, page in enumerate(document.pages, start=1):
-                words = page_words(page, number)
-                if sum(len(w.text) for w in words) < MIN_TEXT_CHARS and len(scanned) < MAX_OCR_PAGES:
-                    ocr_words = _ocr_page(data, number, float(page.width), float(page.height))
-                    if ocr_words is not None:
-                        scanned.append(number)
-                        words = ocr_words
-                pages.append(PageLayout(number, float(page.width), float(page.height), words, page_rules(page)))
-    except UnreadableDocument:
-        raise
-    except Exception as exc:
-        raise _unreadable(exc) from exc
+    notes: list[str] = []
+    ocr_done = 0
+    for page in _read_pages(data):
+        words = page.words
+        from_ocr = False
+        problem = text_layer_problem(page)
+        if problem == NO_TEXT and page.graphics == 0:
+            problem = None  # nothing drawn but those few characters: a blank page, nothing to OCR
+        if problem is not None and ocr_done < MAX_OCR_PAGES:
+            ocr_done += 1
+            ocr_words = _ocr_page(data, page.number, page.width, page.height)
+            if ocr_words:  # OCR that finds nothing (a blank page) leaves the page as it is
+                words, from_ocr = ocr_words, True
+                if problem != NO_TEXT:
+                    notes.append(f"page {page.number}: {problem}; the page was read by OCR")
+        if problem not in (None, NO_TEXT) and not from_ocr:
+            notes.append(f"page {page.number}: {problem}; OCR could not read it instead")
+        if from_ocr or _ocr_layer(page) or problem not in (None, NO_TEXT):
+            scanned.append(page.number)  # values no surer than OCR's: capped, so that a person looks
+        pages.append(PageLayout(page.number, page.width, page.height, words, page.rules))
     if not pages:
         raise UnreadableDocument("the PDF has no pages", "le PDF ne contient aucune page")
     if not any(p.words for p in pages):
@@ -94,7 +117,69 @@ def load_pages(data: bytes) -> tuple[list[PageLayout], list[int]]:
             "image-only PDF: OCR found no text on its pages",
             "PDF image (scan) : l'OCR n'a trouvé aucun texte sur ses pages",
         )
-    return pages, scanned
+    return pages, scanned, notes
+
+
+def _read_pages(data: bytes) -> list[pdftext.PageText]:
+    try:
+        return pdftext.read_pages(data)
+    except UnreadableDocument:
+        raise
+    except pdftext.OpenError as exc:  # pdfminer copes with some damaged files PDFium rejects
+        log.info("PDFium cannot open the PDF (%s): trying pdfminer", exc)
+    except Exception:  # a PDFium reading failure must not lose a document pdfminer can read
+        log.warning("PDFium failed on a PDF: trying pdfminer", exc_info=True)
+    return _pdfminer_pages(data)
+
+
+def text_layer_problem(page: pdftext.PageText) -> str | None:
+    """Why the text layer of a page cannot be used ('no text', garbled...), None when it can."""
+    quality = page.quality
+    if sum(len(w.text) for w in page.words) < MIN_TEXT_CHARS:
+        return NO_TEXT
+    if quality.chars and quality.unmapped >= MAX_UNMAPPED_SHARE * quality.chars:
+        return "the text layer has characters without a Unicode mapping (font without ToUnicode)"
+    measures = pdftext.word_measures(page.words)
+    if (
+        measures.tokens >= MIN_TOKENS_TO_JUDGE
+        and measures.common_share < MIN_COMMON_SHARE
+        and measures.vowels < MIN_VOWEL_SHARE
+    ):
+        return "the text layer is not made of words (wrong glyph mapping)"
+    if _ocr_layer(page) and quality.ink_match is not None and quality.ink_match < MIN_INK_MATCH:
+        return "the invisible text layer does not lie on the page's writing"
+    return None
+
+
+def _ocr_layer(page: pdftext.PageText) -> bool:
+    """Mostly invisible text: an OCR layer over a scanned picture."""
+    quality = page.quality
+    return bool(quality.chars) and quality.invisible >= 0.5 * quality.chars
+
+
+def _pdfminer_pages(data: bytes) -> list[pdftext.PageText]:
+    """The pdfplumber reading, for files PDFium cannot open."""
+    import pdfplumber
+
+    try:
+        document = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:
+        raise _unreadable(exc) from exc
+    pages: list[pdftext.PageText] = []
+    try:
+        with document:
+            for number, page in enumerate(document.pages, start=1):
+                words = page_words(page, number)
+                chars = sum(len(w.text) for w in words)
+                unmapped = sum(len(m) for w in words for m in _CID.findall(w.text))
+                quality = pdftext.TextQuality(chars=chars, unmapped=unmapped)
+                width, height = float(page.width), float(page.height)
+                pages.append(pdftext.PageText(number, width, height, words, page_rules(page), quality))
+    except UnreadableDocument:
+        raise
+    except Exception as exc:
+        raise _unreadable(exc) from exc
+    return pages
 
 
 def _unreadable(exc: Exception) -> UnreadableDocument:

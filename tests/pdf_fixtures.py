@@ -44,6 +44,45 @@ def _right(canvas: Canvas, x: float, y: float, text: str, size: float = 9, font:
 def ruled_order() -> bytes:
     """A French PO from an office suite: letterhead, supplier block, ruled table, wrapped text."""
     canvas, buffer = _canvas()
+    _draw_ruled_order(canvas)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def ruled_order_with_blank_page() -> bytes:
+    """The ruled order followed by an empty page that only says "2/2" (a word processor's last page)."""
+    canvas, buffer = _canvas()
+    _draw_ruled_order(canvas)
+    canvas.showPage()
+    _text(canvas, 290, 30, "2/2", 8)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+# Page /Rotate -> how the content is drawn so that the page shows upright (display point (X, Y) of
+# an A4 portrait page -> PDF user space), as a scanner driver or a viewer's "rotate page" leaves it.
+_TURN = {
+    90: (0.0, 1.0, -1.0, 0.0, A4[1], 0.0),
+    180: (-1.0, 0.0, 0.0, -1.0, A4[0], A4[1]),
+    270: (0.0, -1.0, 1.0, 0.0, 0.0, A4[0]),
+}
+
+
+def rotated_order(rotation: int) -> bytes:
+    """The ruled order on a page with /Rotate `rotation`, its content drawn turned the other way:
+    it shows as the same upright A4 page."""
+    canvas, buffer = _canvas()  # ReportLab writes the MediaBox turned (landscape) for 90 and 270
+    canvas.setPageRotation(rotation)
+    canvas.transform(*_TURN[rotation])
+    _draw_ruled_order(canvas)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _draw_ruled_order(canvas: Canvas) -> None:
     _text(canvas, 50, 800, "SASU Lumen Énergie Courant", 10, "Helvetica-Bold")
     _text(canvas, 50, 788, "5 rue du Faubourg de Roubaix")
     _text(canvas, 50, 776, "59000 Lille")
@@ -71,9 +110,6 @@ def ruled_order() -> bytes:
     _text(canvas, 400, 442, "Total TTC", 9, "Helvetica-Bold")
     _right(canvas, 541, 442, "851,42 €")
     _text(canvas, 50, 410, "Merci de rappeler notre numéro de commande sur le bon de livraison.", 8)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
 
 
 def _ruled_table(
@@ -346,3 +382,179 @@ def image_only_pdf(png: bytes) -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------- broken text layers
+
+SCAN_DPI = 200  # text_image_png's resolution
+SCAN_FONT_PX = 34
+SCAN_COLUMNS = (120, 420, 1010, 1180, 1400)
+SCAN_ROWS = [
+    ("Référence", "Désignation", "Qté", "P.U. HT", "Total HT"),
+    ("407786", "Disjoncteur DX3 2P 32A", "12", "50,70", "608,40"),
+    ("221-612", "Borne Wago 221-612", "2", "22,78", "45,56"),
+]
+SCAN_LINES: list[str | Sequence[tuple[int, str]]] = [
+    "MERCIER INSTALLATIONS",
+    "12 rue de la Gare 59300 Valenciennes",
+    "",
+    "BON DE COMMANDE N° MI-2611-027",
+    "Date : 05/11/2026",
+    "Merci de livrer la commande à notre adresse",
+    "",
+    *[list(zip(SCAN_COLUMNS, row, strict=True)) for row in SCAN_ROWS],
+    "",
+    [(1000, "Total HT"), (1400, "653,96")],
+    "",
+    "Conditions de paiement : 30 jours fin de mois",
+    "Livraison sur chantier du lundi au vendredi de 8 h à 16 h",
+]
+SCAN_SKUS = ["407786", "221-612"]
+
+
+def dejavu_path() -> str:
+    """DejaVu Sans, the font of the 'scans' (PIL finds it where the system keeps it)."""
+    from PIL import ImageFont
+
+    return str(ImageFont.truetype("DejaVuSans.ttf", 10).path)
+
+
+def _dejavu(canvas: Canvas | None = None, ascii_readable: bool = True) -> str:
+    """DejaVu Sans embedded as a TrueType subset. Without `ascii_readable`, the subset's codes
+    are given in order of first use (1, 2, 3...) instead of keeping ASCII codes."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = "FxDejaVu"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, dejavu_path()))
+    if canvas is not None:  # ReportLab keeps one font per face: the code assignment is per document
+        pdfmetrics.getFont(name)._assignState(canvas._doc, asciiReadable=ascii_readable)
+    return name
+
+
+def _cells(line: str | Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    return [(120, line)] if isinstance(line, str) else list(line)
+
+
+def without_unicode_map(pdf: bytes) -> bytes:
+    """Drop the fonts' /ToUnicode maps (the key is renamed: same length, offsets stay valid)."""
+    return pdf.replace(b"/ToUnicode", b"/ToUnicodX")
+
+
+def font_codes_order(ascii_readable: bool) -> bytes:
+    """SCAN_LINES printed with an embedded TrueType subset and no /ToUnicode map, as some PDF
+    printers make them. With `ascii_readable` ASCII keeps its codes and only accented letters
+    lose their meaning; without, every glyph gets an arbitrary code (1, 2, 3...): a text layer of
+    control codes (pdfminer's '(cid:1)(cid:2)...'), while the page looks right."""
+    canvas, buffer = _canvas()
+    font = _dejavu(canvas, ascii_readable)
+    scale = 72 / SCAN_DPI
+    for index, line in enumerate(SCAN_LINES):
+        for x, text in _cells(line):
+            _text(canvas, x * scale, A4[1] - (120 + 60 * index + 27) * scale, text, SCAN_FONT_PX * scale, font)
+    canvas.showPage()
+    canvas.save()
+    return without_unicode_map(buffer.getvalue())
+
+
+def ocr_layer_order(layer: str) -> bytes:
+    """A scan of SCAN_LINES saved as PDF with an invisible text layer (text render mode 3):
+    - "match": the picture's words at their place, as a scanner's OCR writes them;
+    - "junk": garbage of the same lengths at the words' places (OCR of an upside-down page);
+    - "elsewhere": the right words, but where the picture is blank paper."""
+    import random
+
+    from reportlab.lib.utils import ImageReader
+
+    canvas, buffer = _canvas()
+    font = _dejavu(canvas)
+    canvas.drawImage(ImageReader(io.BytesIO(text_image_png(SCAN_LINES))), 0, 0, width=A4[0], height=A4[1])
+    scale = 72 / SCAN_DPI
+    shift = 1150 if layer == "elsewhere" else 0
+    noise = random.Random(7)
+    for index, line in enumerate(SCAN_LINES):
+        for x, text in _cells(line):
+            if layer == "junk":
+                text = " ".join("".join(noise.choice("bcdfghjklmnpqrstvwxz|~") for _ in w) for w in text.split())
+            layer_text = canvas.beginText()
+            layer_text.setTextRenderMode(3)
+            layer_text.setFont(font, SCAN_FONT_PX * scale)
+            layer_text.setTextOrigin(x * scale, A4[1] - (120 + 60 * index + 32 + shift) * scale)
+            layer_text.textOut(text)
+            canvas.drawText(layer_text)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+_PLAIN = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _scrambled_font() -> tuple[str, dict[str, str]]:
+    """DejaVu Sans whose glyph table is rearranged: the code of 'c' draws 'a' and so on, so that
+    text written in the coded letters shows as the plain words."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    coding = {}
+    letters = list(_PLAIN)
+    for plain, coded in zip(letters, _scramble(letters), strict=True):
+        coding[plain] = coded
+        coding[plain.upper()] = coded.upper()
+    name = "FxScrambled"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        font = TTFont(name, dejavu_path())
+        font.face.name = b"ScrambledSans"  # its own face: ReportLab keeps one font per face name
+        glyphs, widths = dict(font.face.charToGlyph), dict(font.face.charWidths)
+        for plain, coded in coding.items():
+            font.face.charToGlyph[ord(coded)] = glyphs[ord(plain)]
+            font.face.charWidths[ord(coded)] = widths[ord(plain)]
+        pdfmetrics.registerFont(font)
+    return name, coding
+
+
+def _scramble(letters: list[str]) -> list[str]:
+    """A fixed permutation of the alphabet in which no vowel stays a vowel."""
+    vowels = [c for c in letters if c in "aeiouy"]
+    consonants = [c for c in letters if c not in "aeiouy"]
+    # vowels take the last consonants, consonants take the vowels and the remaining consonants
+    targets = consonants[-len(vowels):] + vowels + consonants[: -len(vowels)]
+    order = vowels + consonants
+    mapping = dict(zip(order, targets, strict=True))
+    return [mapping[c] for c in letters]
+
+
+def scrambled_font_order() -> bytes:
+    """SCAN_LINES printed with an obfuscated font: the page shows the right words, its text
+    layer reads 'Qbsvrbs...' (every letter another one, no vowels where the words have them)."""
+    font, coding = _scrambled_font()
+    canvas, buffer = _canvas()
+    scale = 72 / SCAN_DPI
+    for index, line in enumerate(SCAN_LINES):
+        for x, text in _cells(line):
+            coded = "".join(coding.get(c, c) for c in text)
+            _text(canvas, x * scale, A4[1] - (120 + 60 * index + 27) * scale, coded, SCAN_FONT_PX * scale, font)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def inherited_mediabox_order(dx: float = 30.0, dy: float = 40.0) -> bytes:
+    """The ruled order with its MediaBox on the page tree's root instead of the page, and not at
+    the origin ([dx dy dx+W dy+H], content moved along), as some PDF writers arrange pages."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    canvas, buffer = _canvas()
+    canvas.translate(dx, dy)
+    _draw_ruled_order(canvas)
+    canvas.showPage()
+    canvas.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
+    del writer.pages[0][NameObject("/MediaBox")]
+    box = ArrayObject(FloatObject(v) for v in (dx, dy, dx + A4[0], dy + A4[1]))
+    writer.root_object["/Pages"][NameObject("/MediaBox")] = box  # type: ignore[index]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

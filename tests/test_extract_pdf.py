@@ -1,15 +1,20 @@
-"""The PDF reader on purchase orders made with ReportLab (ruled, unruled, 2 pages, printout, scan)."""
+"""The PDF reader on purchase orders made with ReportLab: ruled, unruled, 2 pages, printout, scan,
+turned pages, and text layers that cannot be trusted (fonts without Unicode, junk OCR layers)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
-from extractors import layout
+from extractors import layout, pdftext
+from extractors import pdf as pdf_module
 from extractors.errors import UnreadableDocument
-from extractors.pdf import load_pages, read_pdf
+from extractors.pdf import load_pages, read_pdf, text_layer_problem
+from orderintake.domain import Order
 from tests import pdf_fixtures as fx
 
 
@@ -150,3 +155,155 @@ def test_image_only_pdf_is_read_by_ocr_with_low_confidence() -> None:
     assert [line.quantity for line in order.lines] == [Decimal(12), Decimal(2)]
     assert order.confidence["po_number"] < 0.95
     assert all(line.confidence < 0.95 for line in order.lines)
+
+
+# ------------------------------------------------------------------------- page geometry (PDFium)
+
+
+def _boxes(words: list[layout.Word]) -> list[tuple[str, float, float, float, float]]:
+    return sorted((w.text, round(w.x0, 1), round(w.top, 1), round(w.x1, 1), round(w.bottom, 1)) for w in words)
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_rotated_page_reads_like_the_upright_page(rotation: int) -> None:
+    (upright,), _ = load_pages(fx.ruled_order())
+    (turned,), _ = load_pages(fx.rotated_order(rotation))
+    assert (turned.width, turned.height) == pytest.approx((upright.width, upright.height))
+    assert _boxes(turned.words) == _boxes(upright.words)
+    rules = sorted((round(r.x0), round(r.top), round(r.x1), round(r.bottom)) for r in turned.rules)
+    assert rules == sorted((round(r.x0), round(r.top), round(r.x1), round(r.bottom)) for r in upright.rules)
+    order = read_pdf(fx.rotated_order(rotation), "turned.pdf")
+    assert order.po_number == "BC-TEST-0042"
+    assert [line.customer_sku for line in order.lines] == [code for code, *_ in fx.RULED_ITEMS]
+
+
+def test_landscape_page_keeps_its_size_and_boxes() -> None:
+    (page,), _ = load_pages(fx.stamped_quote())
+    assert (round(page.width), round(page.height)) == (842, 595)
+    title = next(w for w in page.words if w.text == "DEVIS")
+    # drawn at x=50, baseline 480 pt from the bottom in 13 pt Helvetica-Bold
+    assert title.x0 == pytest.approx(50, abs=0.1)
+    assert title.bottom == pytest.approx(595.28 - 480 + 0.207 * 13, abs=0.3)
+    assert title.size == pytest.approx(13)
+
+
+def test_italic_notes_and_font_names_reach_the_layout() -> None:
+    (page,), _ = load_pages(fx.unruled_order())
+    note = next(w for w in page.words if w.text == "drums")
+    assert note.italic and note.size == pytest.approx(7.5)
+    code = next(w for w in page.words if w.text == "BFS.DIS.101")
+    assert code.font == "Helvetica" and not code.italic
+
+
+# ------------------------------------------------------------------------- broken text layers
+
+
+def _fake_ocr(calls: list[int]) -> Callable[[bytes, int, float, float], list[layout.Word]]:
+    """OCR that 'reads' SCAN_LINES where the picture shows them (the words of a matching layer)."""
+    (truth,) = pdftext.read_pages(fx.ocr_layer_order("match"))
+    words = [dataclasses.replace(w, font="ocr", conf=0.95) for w in truth.words]
+
+    def ocr(data: bytes, number: int, width: float, height: float) -> list[layout.Word]:
+        calls.append(number)
+        return words
+
+    return ocr
+
+
+def _no_ocr(data: bytes, number: int, width: float, height: float) -> list[layout.Word]:
+    raise AssertionError("the text layer is good: no OCR expected")
+
+
+def _assert_scan_order(order: Order) -> None:
+    assert order.document_kind == "pdf_scan"
+    assert order.po_number == "MI-2611-027"
+    assert order.order_date == dt.date(2026, 11, 5)
+    assert [line.customer_sku for line in order.lines] == fx.SCAN_SKUS
+    assert [line.quantity for line in order.lines] == [Decimal(12), Decimal(2)]
+    assert [line.unit_price for line in order.lines] == [Decimal("50.70"), Decimal("22.78")]
+    assert order.confidence["po_number"] < 0.95
+    assert all(line.confidence < 0.95 for line in order.lines)
+
+
+def test_scrambled_font_text_layer_is_read_by_ocr() -> None:
+    data = fx.scrambled_font_order()
+    (page,) = pdftext.read_pages(data)
+    assert "Disjoncteur" not in {w.text for w in page.words}  # the layer really is garbage
+    assert text_layer_problem(page) is not None
+    order = read_pdf(data, "scrambled.pdf")  # real OCR of the rendered page
+    _assert_scan_order(order)
+    assert any("OCR" in note for note in order.notes)
+
+
+def test_font_without_unicode_map_is_read_by_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = fx.font_codes_order(ascii_readable=False)
+    (page,) = pdftext.read_pages(data)
+    assert page.quality.unmapped > 0.5 * page.quality.chars
+    calls: list[int] = []
+    monkeypatch.setattr(pdf_module, "_ocr_page", _fake_ocr(calls))
+    _assert_scan_order(read_pdf(data, "cid.pdf"))
+    assert calls == [1]
+
+
+def test_a_few_unmapped_accents_keep_the_text_layer(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = fx.font_codes_order(ascii_readable=True)  # ASCII readable, accented letters unmapped
+    (page,) = pdftext.read_pages(data)
+    assert 0 < page.quality.unmapped < 0.1 * page.quality.chars
+    assert text_layer_problem(page) is None
+    monkeypatch.setattr(pdf_module, "_ocr_page", _no_ocr)
+    order = read_pdf(data, "accents.pdf")
+    assert order.document_kind == "pdf"
+    assert [line.quantity for line in order.lines] == [Decimal(12), Decimal(2)]
+
+
+@pytest.mark.parametrize("layer", ["junk", "elsewhere"])
+def test_invisible_layer_that_does_not_match_the_picture_is_replaced_by_ocr(
+    layer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = fx.ocr_layer_order(layer)
+    (page,) = pdftext.read_pages(data)
+    assert page.quality.invisible == page.quality.chars > 0
+    assert text_layer_problem(page) is not None
+    calls: list[int] = []
+    monkeypatch.setattr(pdf_module, "_ocr_page", _fake_ocr(calls))
+    _assert_scan_order(read_pdf(data, f"{layer}.pdf"))
+    assert calls == [1]
+
+
+def test_invisible_layer_that_matches_is_used_as_ocr_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = fx.ocr_layer_order("match")
+    (page,) = pdftext.read_pages(data)
+    assert page.quality.ink_match is not None and page.quality.ink_match > 0.9
+    assert text_layer_problem(page) is None
+    monkeypatch.setattr(pdf_module, "_ocr_page", _no_ocr)
+    _assert_scan_order(read_pdf(data, "searchable_scan.pdf"))  # someone's OCR: capped like ours
+
+
+def test_real_pages_are_not_judged_garbled() -> None:
+    for data in (fx.ruled_order(), fx.unruled_order(), fx.printout_order(), fx.stamped_quote(), fx.two_page_order()):
+        for page in pdftext.read_pages(data):
+            assert text_layer_problem(page) is None
+
+
+def test_pdfminer_reads_what_pdfium_cannot_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(data: bytes) -> list[pdftext.PageText]:
+        raise pdftext.OpenError("Data format error")
+
+    monkeypatch.setattr(pdftext, "read_pages", refuse)
+    order = read_pdf(fx.ruled_order(), "ruled.pdf")
+    assert order.po_number == "BC-TEST-0042"
+    assert [line.customer_sku for line in order.lines] == [code for code, *_ in fx.RULED_ITEMS]
+
+
+def test_media_box_inherited_from_the_page_tree() -> None:
+    (upright,), _ = load_pages(fx.ruled_order())
+    (page,), _ = load_pages(fx.inherited_mediabox_order())
+    assert (page.width, page.height) == pytest.approx((upright.width, upright.height))
+    assert _boxes(page.words) == _boxes(upright.words)
+
+
+def test_blank_page_of_a_digital_pdf_is_not_ocrd(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_module, "_ocr_page", _no_ocr)
+    order = read_pdf(fx.ruled_order_with_blank_page(), "two_pages.pdf")
+    assert order.document_kind == "pdf"
+    assert order.po_number == "BC-TEST-0042" and order.confidence["po_number"] >= 0.95
