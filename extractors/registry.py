@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from extractors.errors import UnreadableDocument
@@ -11,23 +12,29 @@ from orderintake.domain import Order
 Reader = Callable[[bytes, str], Order]
 
 
-def _readers() -> dict[str, Reader]:
-    # Imported here so that a reader's heavy dependencies load only when that kind is seen.
-    from extractors import delimited, edifact, email_reader, image, orderx, pdf, spreadsheet, ubl, xmlsafe
+# kind -> (module, function); a reader's module (and its heavy dependencies: PDFium, OCR, spreadsheet
+# libraries) is imported only when a document of that kind is seen.
+READERS: dict[str, tuple[str, str]] = {
+    "pdf": ("extractors.pdf", "read_pdf"),
+    "xlsx": ("extractors.spreadsheet", "read_xlsx"),
+    "xls": ("extractors.spreadsheet", "read_xls"),
+    "ods": ("extractors.spreadsheet", "read_ods"),
+    "csv": ("extractors.delimited", "read_csv"),
+    "email": ("extractors.email_reader", "read_email"),
+    "ubl": ("extractors.ubl", "read_ubl"),
+    "orderx": ("extractors.orderx", "read_orderx"),
+    "edifact": ("extractors.edifact", "read_edifact"),
+    "image": ("extractors.image", "read_image"),
+    "xml": ("extractors.xmlsafe", "read_xml"),
+}
 
-    return {
-        "pdf": pdf.read_pdf,
-        "xlsx": spreadsheet.read_xlsx,
-        "xls": spreadsheet.read_xls,
-        "ods": spreadsheet.read_ods,
-        "csv": delimited.read_csv,
-        "email": email_reader.read_email,
-        "ubl": ubl.read_ubl,
-        "orderx": orderx.read_orderx,
-        "edifact": edifact.read_edifact,
-        "image": image.read_image,
-        "xml": xmlsafe.read_xml,
-    }
+
+def reader_for(kind: str) -> Reader | None:
+    where = READERS.get(kind)
+    if where is None:
+        return None
+    reader: Reader = getattr(importlib.import_module(where[0]), where[1])
+    return reader
 
 
 def extract(data: bytes, filename: str) -> Order:
@@ -35,7 +42,7 @@ def extract(data: bytes, filename: str) -> Order:
     if not data:
         raise UnreadableDocument("the file is empty", "le fichier est vide")
     kind = sniff(data, filename)
-    reader = _readers().get(kind)
+    reader = reader_for(kind)
     if reader is None:
         raise UnreadableDocument(
             f"unsupported or unrecognised file content ({kind})",
