@@ -186,28 +186,44 @@ def render_text(lines: Sequence[Line], char_width: float | None = None) -> str:
     position (and at least two spaces apart), so that a value printed under a label stays under
     it. A blank line marks a vertical gap larger than a line.
     """
+    return render_text_spans(lines, char_width)[0]
+
+
+def render_text_spans(
+    lines: Sequence[Line], char_width: float | None = None
+) -> tuple[str, list[tuple[int, int, Word]]]:
+    """`render_text` and where each word landed in it: (start, end, word), offsets in the text."""
     if not lines:
-        return ""
+        return "", []
     words = [w for line in lines for w in line.words]
     if char_width is None:
         widths = [(w.x1 - w.x0) / len(w.text) for w in words if len(w.text) >= 2]
         char_width = 0.85 * statistics.median(widths) if widths else 5.0
     out: list[str] = []
+    spans: list[tuple[int, int, Word]] = []
+    offset = 0  # where the current line starts in the whole text
     previous: Line | None = None
     for line in lines:
         if previous is not None:
             gap = line.top - previous.bottom
             if gap > 0.9 * min(previous.height, line.height) + 1.0 or line.page != previous.page:
                 out.append("")
+                offset += 1
         text = ""
         for phrase in line.phrases():
             column = int(round(phrase[0].x0 / char_width))
             if text:
                 column = max(column, len(text) + 2)
-            text = text.ljust(column) + " ".join(w.text for w in phrase)
+            text = text.ljust(column)
+            for index, word in enumerate(phrase):
+                if index:
+                    text += " "
+                spans.append((offset + len(text), offset + len(text) + len(word.text), word))
+                text += word.text
         out.append(text.rstrip())
+        offset += len(out[-1]) + 1
         previous = line
-    return "\n".join(out)
+    return "\n".join(out), spans
 
 
 # ----------------------------------------------------------------------------------- tables
@@ -422,8 +438,12 @@ class Table:
         return [row.cells for row in self.rows]
 
 
-def find_header(page: PageLayout, start: int = 0) -> tuple[int, int] | None:
-    """(first, last) line index of the first table-header band at or after line `start`."""
+def find_header(page: PageLayout, start: int = 0, relaxed: bool = False) -> tuple[int, int] | None:
+    """(first, last) line index of the first table-header band at or after line `start`.
+
+    `relaxed`: two roles are enough when they are a quantity and a description (a handwritten
+    order book: 'Qté | Désignation'); only for OCR words, and only tried when nothing else was
+    found."""
     lines = page.lines
     for index in range(start, len(lines)):
         line = lines[index]
@@ -441,7 +461,13 @@ def find_header(page: PageLayout, start: int = 0) -> tuple[int, int] | None:
             band_roles |= header_roles(member.text)
         if len(band_roles) >= 3 and band_roles & {"qty", "price", "amount"} and band_roles & {"desc", "ref"}:
             return first, last
+        if relaxed and "qty" in band_roles and band_roles & {"desc", "ref"} and _is_ocr(line):
+            return first, last
     return None
+
+
+def _is_ocr(line: Line) -> bool:
+    return all(w.font == "ocr" for w in line.words)
 
 
 def _numeric_count(line: Line) -> int:
@@ -461,9 +487,15 @@ def _header_cells(band: list[Line]) -> list[tuple[float, float, list[Word]]]:
     """Header phrases, stacked vertically when they overlap in x ('Prix unitaire' over 'HT')."""
     main = max(band, key=lambda line: len(header_roles(line.text)))
     phrases: list[list[Word]] = [
-        p for line in band if line is not main for p in line.phrases() if not _DASHES.match(p[0].text)
+        p
+        for line in band
+        if line is not main
+        for p in line.phrases()
+        if not _DASHES.match(p[0].text) and not _ocr_speck(p)
     ]
-    cells: list[tuple[float, float, list[Word]]] = [(p[0].x0, p[-1].x1, list(p)) for p in main.phrases()]
+    cells: list[tuple[float, float, list[Word]]] = [
+        (p[0].x0, p[-1].x1, list(p)) for p in main.phrases() if not _ocr_speck(p)
+    ]
     for phrase in phrases:
         x0, x1 = phrase[0].x0, phrase[-1].x1
         best, best_overlap = -1, 0.0
@@ -478,6 +510,11 @@ def _header_cells(band: list[Line]) -> list[tuple[float, float, list[Word]]]:
             cells.append((x0, x1, list(phrase)))
     cells.sort(key=lambda c: c[0])
     return cells
+
+
+def _ocr_speck(phrase: list[Word]) -> bool:
+    """A lone mark OCR read in a header row ('-', '.', '|' of a rule's remains): no column."""
+    return all(w.font == "ocr" for w in phrase) and not any(c.isalnum() for w in phrase for c in w.text)
 
 
 def _vertical_separators(page: PageLayout, top: float, bottom: float, x0: float, x1: float) -> list[float]:
@@ -519,6 +556,8 @@ def _columns_for(page: PageLayout, band: list[Line], body: list[Line]) -> list[_
     x1 = max([c[1] for c in cells] + [line.x1 for line in body])
     separators = _vertical_separators(page, top, bottom, x0, x1)
     inner = [x for x in separators if x0 + 3 < x < x1 - 3]
+    if len(inner) >= 2 and any(w.font == "ocr" for _, _, words in cells for w in words):
+        inner = _complete_separators(inner, cells)
     if len(inner) >= 2:
         edges = [min(x0, separators[0]) - 1] + inner + [max(x1, separators[-1]) + 1]
         columns = [_Column(a, b, exact=True) for a, b in zip(edges, edges[1:], strict=False)]
@@ -545,10 +584,35 @@ def _columns_for(page: PageLayout, band: list[Line], body: list[Line]) -> list[_
             if overlap > best_overlap:
                 best, best_overlap = index, overlap
         if best < 0:
+            best = _left_header(columns, ix0, ix1)
+        if best < 0:
             continue
         column = columns[best]
         column.x0, column.x1 = min(column.x0, ix0), max(column.x1, ix1)
     return columns
+
+
+def _left_header(columns: list[_Column], x0: float, x1: float) -> int:
+    """The column of body text under no header: numbers right-aligned in their column sit right
+    of a left-aligned header ('Qté' over '  12'), before the next header starts."""
+    for index, column in enumerate(columns):
+        following = columns[index + 1].x0 if index + 1 < len(columns) else float("inf")
+        if column.x1 <= x0 and x1 < following:
+            return index
+    return -1
+
+
+def _complete_separators(inner: list[float], cells: list[tuple[float, float, list[Word]]]) -> list[float]:
+    """Vertical lines found by OCR on a scan can miss one (faint, broken): two header cells
+    between the same two lines get a separator halfway between them."""
+    out = list(inner)
+    ordered = sorted(cells, key=lambda c: c[0])
+    for (_, left_x1, _), (right_x0, _, _) in zip(ordered, ordered[1:], strict=False):
+        if right_x0 <= left_x1:
+            continue
+        if not any(left_x1 - 1 <= x <= right_x0 + 1 for x in out):
+            out.append((left_x1 + right_x0) / 2)
+    return sorted(out)
 
 
 def _has_body(column: _Column, body: list[Line]) -> bool:
@@ -702,6 +766,9 @@ def _read_region(
     content = [line for line in body if not _is_rule_line(line)]
     if not content:
         return [], None
+    numeric = [bool(header_roles(c.header_text) & {"qty", "price", "amount"}) for c in columns]
+    if any(numeric):
+        split = [[_ocr_digits(words) if numeric[i] else words for i, words in enumerate(cells)] for cells in split]
     # the description column: the one holding the most letters
     letters = [0] * len(columns)
     for cells in split:
@@ -715,6 +782,8 @@ def _read_region(
         others = sum(1 for i in numeric_cols if cells[i])
         if _LABEL_VALUE.match(line.text) and numbers < 2:
             return False
+        if len(numeric_cols) == 1 and _is_ocr(line):
+            return numbers == 1 and bool(cells[desc])  # quantity and description only (an order book)
         return numbers >= 2 or (numbers >= 1 and others >= 2 and bool(cells[desc]))
 
     anchors = [i for i, cells in enumerate(split) if is_anchor(cells, content[i])]
@@ -763,6 +832,42 @@ def _read_region(
     for line in totals:
         rows.append(TableRow("total", [_cell(words, source) for words in _split_total(line, columns)]))
     return rows, desc
+
+
+# Letters OCR reads in place of digits (printed and handwritten: a 4 read as 'u').
+_OCR_DIGITS = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1", "!": "1",
+     "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6"}
+)
+_OCR_LONE_DIGITS = {
+    "S": "5", "s": "5", "O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "]": "1", "B": "8", "Z": "2", "z": "2",
+    "G": "6", "b": "6", "u": "4", "U": "4", "q": "9", "g": "9", "T": "7",
+}
+OCR_FIXED_CONFIDENCE = 0.5  # a word whose letters were read as digits: a person checks it
+
+
+def _ocr_digits(words: list[Word]) -> list[Word]:
+    """The OCR words of a cell of a number column read again as digits where letters stand for
+    them ('S' -> 5, '1O,5O' -> 10,50), only when that makes a number. A cell holding a single
+    letter and no digit is a digit misread ('u' for a handwritten 4, 'S' for 5): a unit alone
+    makes no quantity. Words of a text layer are kept."""
+    lone = len(words) == 1 and len(words[0].text) == 1 and not words[0].text.isdigit()
+    out: list[Word] = []
+    for word in words:
+        text = word.text
+        fixed = text
+        if word.font == "ocr" and not _is_numeric(text):
+            if lone:
+                fixed = _OCR_LONE_DIGITS.get(text, text)
+            elif any(c.isdigit() for c in text) and len(text) <= 12:
+                fixed = text.translate(_OCR_DIGITS)
+        if fixed != text and parse_number(fixed) is not None:
+            word = Word(
+                fixed, word.x0, word.top, word.x1, word.bottom, word.page, word.font, word.size,
+                min(word.conf, OCR_FIXED_CONFIDENCE),
+            )
+        out.append(word)
+    return out
 
 
 def _title_line(page: PageLayout, header: _Header) -> Line | None:
@@ -862,6 +967,15 @@ def _parse_info(text: str, row: TableRow) -> None:
 
 def find_tables(pages: Sequence[PageLayout], source: str = "") -> list[Table]:
     """The order-line tables of a document, a table continued over pages read as one."""
+    tables = _tables(pages, source, relaxed=False)
+    if not tables and any(page.words and page.words[0].font == "ocr" for page in pages):
+        tables = _tables(pages, source, relaxed=True)
+    if not tables:
+        tables = [t for t in (_headerless(page, source) for page in pages) if t is not None]
+    return tables
+
+
+def _tables(pages: Sequence[PageLayout], source: str, relaxed: bool) -> list[Table]:
     tables: list[Table] = []
     open_table: Table | None = None
     open_header: _Header | None = None
@@ -869,7 +983,7 @@ def find_tables(pages: Sequence[PageLayout], source: str = "") -> list[Table]:
         start = 0
         found_header = False
         while True:
-            found = find_header(page, start)
+            found = find_header(page, start, relaxed)
             if found is None:
                 break
             found_header = True
@@ -897,8 +1011,6 @@ def find_tables(pages: Sequence[PageLayout], source: str = "") -> list[Table]:
             open_table.rows.extend(r for r in rows if r.kind in ("item", "total"))
             if closed or not rows:
                 open_table, open_header = None, None
-    if not tables:
-        tables = [t for t in (_headerless(page, source) for page in pages) if t is not None]
     return tables
 
 
