@@ -33,6 +33,7 @@ MAX_ATTACHMENTS = 25
 MIN_IMAGE_BYTES = 12_000  # smaller images are logos and signatures, not scanned orders
 MAX_FIELDS_TEXT = 8_000
 MAX_TEXT_ATTACHMENT = 1_000_000
+MAX_BODY_TEXT = 300_000  # characters of body text read for an order; a typed order is far shorter
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("email_depth", default=0)
 
@@ -240,19 +241,13 @@ def _read_mail(message: Message, depth: int) -> _Mail:
         embedded = (disposition == "inline" or part.get("Content-ID")) and not has_name
         if part.get_content_maintype() == "image" and (embedded or len(data) < MIN_IMAGE_BYTES):
             continue  # logos and pictures embedded in the HTML body
-        if ctype in (
-            "application/pkcs7-signature",
-            "application/x-pkcs7-signature",
-            "text/calendar",
-            "text/vcard",
-            "text/x-vcard",
-        ):
-            continue
+        if ctype in _NOT_DOCUMENTS or re.search(_NOT_DOCUMENT_NAMES, _filename(part, index).lower()):
+            continue  # signatures, business cards, invitations, Outlook's winmail.dat
         if len(mail.attachments) < MAX_ATTACHMENTS:
             mail.attachments.append(_Attachment(_filename(part, index), data))
     html_doc = read_html("\n".join(html)) if html else None
-    mail.text = _normalize_body("\n\n".join(t for t in plain if t.strip()))
-    html_text = _normalize_body(html_doc.text) if html_doc is not None else ""
+    mail.text = _normalize_body("\n\n".join(t for t in plain if t.strip()))[:MAX_BODY_TEXT]
+    html_text = _normalize_body(html_doc.text)[:MAX_BODY_TEXT] if html_doc is not None else ""
     if not mail.text or (not re.search(r"\d", mail.text) and re.search(r"\d", html_text)):
         # no plain part, or a stub ("this message is in HTML format"): read the HTML part
         mail.text = html_text
@@ -270,6 +265,21 @@ def _read_mail(message: Message, depth: int) -> _Mail:
             if len(mail.attachments) < MAX_ATTACHMENTS:
                 mail.attachments.append(att)
     return mail
+
+
+_NOT_DOCUMENTS = {
+    "application/pkcs7-signature",
+    "application/x-pkcs7-signature",
+    "application/pgp-signature",
+    "application/pgp-keys",
+    "application/ms-tnef",
+    "application/vnd.ms-tnef",
+    "text/calendar",
+    "text/vcard",
+    "text/x-vcard",
+    "text/directory",
+}
+_NOT_DOCUMENT_NAMES = r"^winmail\.dat$|\.(?:p7s|asc|sig|vcf|ics)$"
 
 
 def _safe_filename(part: Message) -> str | None:
@@ -479,13 +489,34 @@ _JOB_TITLE = re.compile(
 )
 _VAT = re.compile(
     r"(?<![A-Z0-9])(?:FR\s?[0-9A-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}|BE\s?[01]\d{3}[\s.]?\d{3}[\s.]?\d{3}"
-    r"|NL\s?\d{9}\s?B\d{2}|DE\s?\d{9}|LU\s?\d{8}|CHE[-\s]?\d{3}[.\s]?\d{3}[.\s]?\d{3})(?![0-9])"
+    r"|NL\s?\d{9}\s?B\d{2}|DE\s?\d{9}|LU\s?\d{8}|CHE[-\s]?\d{3}[.\s]?\d{3}[.\s]?\d{3}"
+    r"|GB\s?\d{3}\s?\d{4}\s?\d{2}(?:\s?\d{3})?|ATU\d{8}|IT\s?\d{11}|ES\s?[A-Z0-9]\d{7}[A-Z0-9])(?![0-9])"
 )
 _SIRET = re.compile(r"(?i)siret\s*(?:n°|no\.?|:)?\s*:?\s*(\d{3}\s?\d{3}\s?\d{3}\s?\d{5})")
 
 
-def _signature_names(signature: str, sender_name: str | None, sender: str | None) -> list[str]:
-    """Company names in a signature: a line with a legal form, or that matches the sender's domain."""
+# Mailbox providers: the domain of such an address says nothing about the customer's company
+_PERSONAL_PROVIDERS = {
+    "gmail", "googlemail", "hotmail", "outlook", "live", "msn", "yahoo", "ymail", "icloud", "me", "mac", "aol",
+    "gmx", "web", "t-online", "freenet", "orange", "wanadoo", "free", "sfr", "laposte", "neuf", "bbox", "club-internet",
+    "skynet", "telenet", "proximus", "scarlet", "bluewin", "protonmail", "proton", "yandex", "mail", "libero",
+    "hetnet", "ziggo", "kpnmail", "planet", "xs4all",
+}
+
+
+def _is_personal(address: str | None) -> bool:
+    """True for an address at a mailbox provider (gmail.com, orange.fr, skynet.be...)."""
+    domain = _domain(address)
+    labels = domain.split(".")
+    return len(labels) >= 2 and labels[-2] in _PERSONAL_PROVIDERS
+
+
+def _signature_names(
+    signature: str, sender_name: str | None, sender: str | None, personal: bool = False
+) -> list[str]:
+    """Company names in a signature: a line with a legal form, or that matches the sender's domain;
+    for a sender at a mailbox provider, also a short capitalised line that is not the person's name,
+    a job title, an address or a phone number ('Boulangerie Dupont')."""
     names: list[str] = []
     domain_words = set(re.split(r"[.-]", _domain(sender).rsplit(".", 1)[0])) - {"", "www", "mail"}
     person = fold(sender_name or "")
@@ -499,9 +530,33 @@ def _signature_names(signature: str, sender_name: str | None, sender: str | None
         words = [w for w in re.findall(r"[^\W\d_]+", fold(first))]
         initials = "".join(w[0] for w in words if len(w) > 2)
         matches_domain = bool(domain_words & set(words)) or (len(initials) >= 2 and initials in domain_words)
-        if (_LEGAL_FORM.search(first) or matches_domain) and not _JOB_TITLE.match(first):
+        company = (_LEGAL_FORM.search(first) or matches_domain) and not _JOB_TITLE.match(first)
+        if company or (personal and _looks_like_company(first, person)):
             names.append(first)
     return names
+
+
+def _trailing_block(content: str) -> str:
+    """The last paragraph of a message when it is short and holds no sentence: a bare signature."""
+    blocks = [b for b in re.split(r"\n\s*\n", content.strip()) if b.strip()]
+    if len(blocks) < 2:
+        return ""
+    lines = [x.strip() for x in blocks[-1].split("\n") if x.strip()]
+    if len(lines) > 6 or any(len(x) > 60 or x.endswith((".", "?", "!", ":")) for x in lines):
+        return ""
+    return "\n".join(lines)
+
+
+def _looks_like_company(line: str, person: str) -> bool:
+    words = line.split()
+    folded = fold(line)
+    if not (1 <= len(words) <= 7) or not line[:1].isupper() or re.search(r"\d|@|:", line):
+        return False
+    if _JOB_TITLE.search(line) or _CLOSING.match(folded) or _SENT_FROM.match(folded):
+        return False
+    # the person's own name, or a part of it, is not a company
+    person_words = set(person.split())
+    return not (person_words and set(folded.split()) <= person_words)
 
 
 def _signature_addresses(signature: str) -> list[str]:
@@ -1014,9 +1069,16 @@ def _fill_hints(order: Order, mail: _Mail, customer_seg: _Segment | None, seller
     names: list[str] = []
     if sender_name and "@" not in sender_name:
         names.append(sender_name)
-    seg = customer_seg
-    if seg is not None:
-        names.extend(_signature_names(seg.signature, seg.sender_name or sender_name, seg.sender or sender))
+    # the customer's own messages of the chain (a forward of one's own e-mail holds the signature)
+    own = [customer_seg] if customer_seg is not None else []
+    for seg in mail.segments:
+        if seg is not customer_seg and seg.sender and (seg.sender == sender or _domain(seg.sender) == _domain(sender)):
+            own.append(seg)
+    personal = _is_personal(sender)
+    for seg in own:
+        # no closing words before it: a personal sender's last short paragraph is the signature
+        signature = seg.signature or (_trailing_block(seg.content) if personal else "")
+        names.extend(_signature_names(signature, seg.sender_name or sender_name, seg.sender or sender, personal))
         for address in _signature_addresses(seg.signature):
             if address not in hints.addresses:
                 hints.addresses.append(address)

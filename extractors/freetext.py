@@ -6,6 +6,15 @@
 
 Every regular expression runs on `folded` text (lower case, accents removed, same length as the
 original), and values are sliced from the original so descriptions keep their accents.
+
+Confidence says how the value was read: a list line 0.95; an item cut out of a sentence 0.9, or
+0.85 when the French tagger (extractors.nlp) ends the product's words elsewhere than the rules;
+an approximate quantity ("une dizaine", "environ 40") 0.7; "2 x 6 bouteilles" 0.8. Anything under
+0.9 sends the order to review. "2 x 6 <noun>" is read as 12 pieces (two packs of six, counted in
+the product's own unit) when no unit word follows the six; "2 x 6 m" stays two pieces of 6 m.
+Vague dates are given a day and less confidence: a week number or "la semaine prochaine" its
+Monday (the first day a delivery that week can come), "fin de semaine" its Friday, "fin du mois"
+its last day.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from extractors import nlp
 from extractors.parsing import MONTHS, find_dates, is_valid_ean, normalize_unit, parse_number
 from orderintake.domain import OrderLine, Provenance
 
@@ -87,7 +97,13 @@ NUMBER_WORDS: dict[str, int] = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
     "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
     "twenty": 20,
     "thirty": 30,
     "forty": 40,
@@ -114,10 +130,25 @@ NUMBER_WORDS: dict[str, int] = {
     "zehn": 10,
     "elf": 11,
     "zwolf": 12,
+    "dreizehn": 13,
+    "vierzehn": 14,
+    "funfzehn": 15,
+    "sechzehn": 16,
+    "siebzehn": 17,
+    "achtzehn": 18,
+    "neunzehn": 19,
     "zwanzig": 20,
     "dreissig": 30,
+    "dreißig": 30,
+    "vierzig": 40,
     "funfzig": 50,
+    "sechzig": 60,
+    "siebzig": 70,
+    "achtzig": 80,
+    "neunzig": 90,
     "hundert": 100,
+    "tausend": 1000,
+    "dutzend": 12,
     # Dutch
     "een": 1,
     "twee": 2,
@@ -128,34 +159,83 @@ NUMBER_WORDS: dict[str, int] = {
     "negen": 9,
     "tien": 10,
     "twaalf": 12,
+    "dertien": 13,
+    "veertien": 14,
+    "vijftien": 15,
+    "zestien": 16,
+    "zeventien": 17,
+    "achttien": 18,
+    "negentien": 19,
     "twintig": 20,
     "dertig": 30,
     "veertig": 40,
     "vijftig": 50,
+    "zestig": 60,
+    "zeventig": 70,
+    "tachtig": 80,
+    "negentig": 90,
     "honderd": 100,
+    "duizend": 1000,
 }
 # Words that are also articles: a quantity only when a unit word follows ("une couronne de ...").
 ARTICLE_NUMBERS = {"un", "une", "one", "ein", "eine", "einen", "een"}
 _MULTIPLIERS = {"cent": 100, "cents": 100, "hundred": 100, "hundert": 100, "honderd": 100}
-_DOZENS = {"douzaine", "douzaines", "dozen"}
+_DOZENS = {"douzaine", "douzaines", "dozen", "dutzend"}
+_THOUSANDS = {"mille", "thousand", "tausend", "duizend"}
 
 _NW = "|".join(
     sorted((re.escape(w) for w in NUMBER_WORDS if w not in ("demi", "demie")), key=len, reverse=True)
 )
-_NUMBER_PHRASE = re.compile(rf"(?<![\w'-])(?:{_NW})(?:(?:-|\s+)(?:et(?:-|\s+))?(?:{_NW}))*(?![\w'-])")
+# German and Dutch write numbers as one word: "fünfundzwanzig", "vijfentwintig", "zweihundert"
+_NW_COMPOUND = rf"(?:{_NW})(?:(?:und|en)?(?:{_NW}))*"
+_NUMBER_PHRASE = re.compile(
+    rf"(?<![\w'-]){_NW_COMPOUND}(?:(?:-|\s+)(?:et(?:-|\s+)(?=un|onze))?{_NW_COMPOUND})*(?![\w'-])"
+)
+_COMPOUND_PART = re.compile(rf"({_NW})(?:und|en)?")
+
+
+def _split_compound(word: str) -> list[str] | None:
+    """'funfundzwanzig' -> ['funf', 'zwanzig']; None when the word is not made of number words."""
+    if word in NUMBER_WORDS:
+        return [word]
+    for m in _COMPOUND_PART.finditer(word):
+        if m.start() != 0:
+            break
+        rest = _split_compound(word[m.end() :]) if m.end() < len(word) else None
+        if rest:
+            return [m.group(1), *rest]
+    # the alternation tried the longest word first; try every shorter prefix too
+    for cut in range(len(word) - 1, 1, -1):
+        head = word[:cut]
+        if head in NUMBER_WORDS:
+            tail = word[cut:]
+            for joiner in ("und", "en", ""):
+                if tail.startswith(joiner) and len(tail) > len(joiner):
+                    rest = _split_compound(tail[len(joiner) :])
+                    if rest:
+                        return [head, *rest]
+    return None
 
 
 def words_to_number(phrase: str) -> int | None:
-    """'septante-cinq' -> 75, 'quatre-vingt-dix' -> 90, 'deux cents' -> 200, 'une douzaine' -> 12."""
-    words = [w for w in re.split(r"[-\s]+", fold_same_length(phrase).strip()) if w and w != "et"]
-    if not words or any(w not in NUMBER_WORDS for w in words):
+    """'septante-cinq' -> 75, 'quatre-vingt-dix' -> 90, 'deux cents' -> 200, 'une douzaine' -> 12,
+    'fünfundzwanzig' -> 25, 'vijfentwintig' -> 25."""
+    words: list[str] = []
+    for raw in re.split(r"[-\s]+", fold_same_length(phrase).strip()):
+        if not raw or raw == "et":
+            continue
+        parts = _split_compound(raw)
+        if parts is None:
+            return None
+        words.extend(parts)
+    if not words:
         return None
     total, current = 0, 0
     for word in words:
         value = NUMBER_WORDS[word]
         if word in _MULTIPLIERS:
             current = max(current, 1) * value
-        elif word in ("mille", "thousand"):
+        elif word in _THOUSANDS:
             total += max(current, 1) * 1000
             current = 0
         elif word in _DOZENS:
@@ -181,12 +261,14 @@ _NUMBER_KEYWORDS = re.compile(
     r"|fax|gsm|mobile|mob\.|portable|port\.|t\.|m\.|f\.|bp|cs|cedex|ref\.?|reference|art\.?|folio|page|rev\.?"
     r"|version|lot|bat\.?|batiment|porte|etage|code|semaine|sem\.|week|wk|kw|devis|quote|offre|offerte"
     r"|angebot|facture|invoice|iban|bic|rcs|ape|naf|capital|bus|boite postale|postbus|app\.?|apt\.?)"
-    r"\s*[:.]?\s*(?:[a-z]{1,3}\s?)?\+?\d[\d\s./-]*"
+    r"[ \t]*[:.]?[ \t]*(?:[a-z]{1,3}[ \t]?)?\+?\d[\d \t./-]*"
 )
-_PHONE = re.compile(r"(?:\+\d{1,3}[\s.]?(?:\(0\)\s?)?)?\d{1,4}(?:[\s./-]\d{2,4}){2,}")
+_PHONE = re.compile(r"(?:\+\d{1,3}[ \t.]?(?:\(0\)[ \t]?)?)?\d{1,4}(?:[ \t./-]\d{2,4}){2,}")
 _LONG_NUMBER = re.compile(r"(?<![\w])0\d{8,9}(?![\w])")
 _TIME = re.compile(r"(?<![\w])\d{1,2}\s?(?:h(?:\d{2})?|:\d{2})(?![\w])")
-_MONEY = re.compile(r"(?:€|eur\b|euros?\b|chf\b)\s?\d[\d\s.,]*|\d[\d\s.,]*\s?(?:€|eur(?:os?)?\b|chf\b|\$)")
+_MONEY = re.compile(
+    r"(?:€|eur\b|euros?\b|chf\b)[ \t]?\d[\d \t.,]*|\d[\d \t.,]*[ \t]?(?:€|eur(?:os?)?\b|chf\b|\$)"
+)
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 _PARTIAL_DATE = re.compile(r"(?<![\w/.])(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?(?![\w/]|[.]\d)")
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -196,7 +278,7 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     rf"(?<![\w])({_MONTH_WORDS})(?![a-z])\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\d/])(?:,?\s+(\d{{4}}))?"
 )
-_EMAIL_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_EMAIL_URL = re.compile(r"(?<!\S)[^\s@]*[^\s@(<\[]@\S+|https?://\S+|www\.\S+")
 _CODEISH_PLUS = re.compile(r"[jJ]\s?\+\s?\d+|\+\d+")
 _POSTCODE_CITY = re.compile(r"(?<![\w.,/-])(?:[A-Za-z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+(?=[A-ZÀ-Ý])")
 
@@ -462,10 +544,11 @@ _EXTRA_UNITS = {
 _UNIT_EXCLUDED = {"un", "ex", "st", "ro", "ea", "pk", "tou", "cour", "e", "t", "mt"}
 _CONNECTORS = re.compile(
     r"(?:\s+(?:et|and|und|en|plus|ainsi que|&|\+|ainsi qu'|as well as|sowie|alsook)\s*|\s*[,;+]\s*)"
-    r"(?:(?:eventuellement|aussi|also|encore|puis|enfin|optionally|evtl\.?|eventueel|ook|noch|peut-etre)\s+)?$"
+    r"(?:(?:eventuellement|aussi|also|encore|puis|enfin|optionally|evtl\.?|eventueel|ook|noch|peut-etre)\s+)?"
+    r"(?:(?:de|des|du|d'|of)\s*)?$"
 )
 _TRIGGERS = re.compile(
-    r"(?<![\w])(?:faut|besoin|command|rajout|ajout|prevoir|prepar|envoy|livr|mettre|met(?:s|tez)|reserv|need"
+    r"(?<![\w])(?:faut|faudr\w*|besoin|command|rajout|ajout|prevoir|prepar|envoy|livr|mettre|met(?:s|tez)|reserv|need"
     r"|order|send|add|ship|deliver|bestel|nodig|stuur|lever|brauch|benotig|liefer|schick|mir|moi|nous|please"
     r"|merci|svp|stp|also|aussi|encore|plus|voudri\w*|souhait\w*|aimeri\w*|prend\w*|prenons|veuillez|pouvez"
     r"|pourriez|peux|want|would like|like to|require|möchte|mochte|hatte gern|graag|wil|willen|bonjour|salut"
@@ -474,7 +557,10 @@ _TRIGGERS = re.compile(
 _CUT = re.compile(
     r"\s*(?:[,;(]\s*|\s)(?:livr\w*|a livrer|pour (?:le |la |l')?(?:chantier|site|livraison|depot)|svp|stp"
     r"|merci|please|thanks|asap|bitte|graag|s'il vous pla\w*|s'il te pla\w*|urgent|deliver\w*|lever\w*"
-    r"|liefer\w*|au depot|sur (?:le )?chantier|on site|op de werf"
+    r"|liefer\w*|au depot|sur (?:le )?chantier|on site|op de werf|bestellen|besteld|bestelen|zusenden|senden"
+    r"|schicken|bekommen|haben|hebben|ontvangen|sturen|toesturen|opsturen|nodig|brauchen|benotigen"
+    r"|at the (?:agreed |usual |same )?price|as agreed|au prix (?:convenu|habituel|de|du)|comme convenu"
+    r"|zum (?:vereinbarten )?preis|wie vereinbart|zoals afgesproken|tegen de prijs"
     rf"|(?:pour |avant |d'ici |des |for |by |on |le |ce |voor |tegen |bis |am )?(?:{_WEEKDAY_WORDS}|demain"
     r"|apres-demain|aujourd'hui|tomorrow|today|morgen|overmorgen|heute|vandaag|ce matin|cet apres-midi"
     r"|la semaine prochaine|next week|asap|au plus vite|des que possible|rapidement))\b"
@@ -523,6 +609,7 @@ class _Quantity:
     value: Decimal
     is_word: bool
     has_x: bool
+    cap: float = 1.0  # the most a line read from this quantity can be trusted (approximate, multiplied)
 
 
 @dataclass
@@ -558,9 +645,32 @@ def mask_spans(text: str, folded: str | None = None) -> tuple[list[tuple[int, in
             hard.append(m.span())
     hard.extend(span for _, span in find_dates(text))
     for m in _WEEKDAY.finditer(low):
-        hard.append(m.span())
+        # "livrer jeudi 12 cartons": the number after the weekday is a quantity, not a day
+        hard.append((m.start(), m.end(1)) if _day_is_quantity(low, m) else m.span())
+    # "1/2 douzaine" is half a dozen, not the 1st of February
+    fractions = [m.span() for m in _COLLECTIVE.finditer(low) if m.group("count") in ("1/2", "½")]
+    if fractions:
+        hard = [span for span in hard if not any(a <= span[0] and span[1] <= b for a, b in fractions)]
     soft = [(m.start(), m.end()) for m in _POSTCODE_CITY.finditer(text)]
     return hard, soft
+
+
+def _day_is_quantity(low: str, m: re.Match[str]) -> bool:
+    """After 'jeudi 12', a unit word or a plural noun ('cartons', 'disjoncteurs') makes 12 a quantity."""
+    if not m.group(3):
+        return False
+    follower = re.match(r"\s*(?:[x×]\s*)?([^\W\d_][\w'’-]*)", low[m.end() : m.end() + 40])
+    if not follower:
+        return False
+    word = follower.group(1).rstrip(".")
+    if word in _STOP_FIRST or word in MONTHS or word in WEEKDAYS or word.endswith("ment"):
+        return False
+    if normalize_unit(word) and word not in _UNIT_EXCLUDED or word in _EXTRA_UNITS:
+        return True
+    return len(word) >= 4 and word[-1] in "sx" and word not in _DAY_FOLLOWERS
+
+
+_DAY_FOLLOWERS = {"sans", "dans", "chez", "apres", "depuis", "vers", "plus", "mais", "puis", "jours", "heures"}
 
 
 def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
@@ -579,12 +689,86 @@ class _Mask:
         return 1 in self.flags[start:end]
 
 
-def _quantities(low: str, start: int, end: int) -> list[_Quantity]:
+_COLLECTIVES: dict[str, tuple[int, bool]] = {
+    # noun: (value, approximate) -- "une dizaine" is about ten, "une douzaine" is twelve
+    "dizaine": (10, True),
+    "quinzaine": (15, True),
+    "vingtaine": (20, True),
+    "trentaine": (30, True),
+    "quarantaine": (40, True),
+    "cinquantaine": (50, True),
+    "soixantaine": (60, True),
+    "centaine": (100, True),
+    "millier": (1000, True),
+    "douzaine": (12, False),
+    "demi-douzaine": (6, False),
+    "dozen": (12, False),
+    "dutzend": (12, False),
+    "dozijn": (12, False),
+}
+_COLLECTIVE_NOUNS = "|".join(sorted((re.escape(n) for n in _COLLECTIVES), key=len, reverse=True))
+_COLLECTIVE = re.compile(
+    rf"(?<![\w'/-])(?:(?P<count>\d{{1,4}}|1/2|½|{_NW_COMPOUND}|half\s+an?|ein\s+halbes|halbes|demi|an?)[\s-]+)?"
+    rf"(?P<noun>{_COLLECTIVE_NOUNS})(?:s|en|x)?(?![\w'-])(?P<of>\s+(?:(?:de|of|van|von)(?![\w'’])|d['’])\s*)?"
+)
+_APPROX_BEFORE = re.compile(
+    r"(?<![\w])(?:environ|env\.|approx\.?|approximativement|a peu pres|about|around|approximately|roughly|ca\.|circa"
+    r"|ungefahr|etwa|rund|ongeveer|zo'n|~|±|\+/-)\s*$"
+)
+# "2 x 6 bouteilles": two packs of six; a measure after the second number ("2 x 6 m") is a size
+_TIMES = re.compile(r"(?P<n>\d{1,4})\s*[x×*]\s*(?P<m>\d{1,4})\s+(?=(?P<word>[^\W\d_][\w'’-]*))")
+_MEASURE_WORDS = {"mm", "cm", "m", "mm2", "m2", "m²", "mm²", "kg", "g", "l", "cl", "ml", "v", "w", "a", "ma", "kw"}
+
+
+def _collective_count(raw: str | None) -> Decimal | None:
+    if raw is None:
+        return Decimal(1)
+    raw = re.sub(r"\s+", " ", raw.strip())
+    if raw in ("1/2", "½", "demi", "half a", "half an", "ein halbes", "halbes"):
+        return Decimal("0.5")
+    if raw in ("a", "an"):
+        return Decimal(1)
+    if raw.isdigit():
+        return Decimal(raw)
+    value = words_to_number(raw)
+    return Decimal(value) if value else None
+
+
+def _quantities(low: str, start: int, end: int, lang: str = "") -> list[_Quantity]:
     """Every number or number phrase between start and end that could begin an item."""
     out: list[_Quantity] = []
+    covered: list[tuple[int, int]] = []
+    for m in _COLLECTIVE.finditer(low, start, end):
+        if m.group("noun") == "dozen" and (lang == "nl" or (lang != "en" and m.group("count") not in ("a", "an"))):
+            continue  # Dutch "6 dozen": six boxes; "a dozen" is English
+        count = _collective_count(m.group("count"))
+        value_of, approximate = _COLLECTIVES[m.group("noun")]
+        if count is None or (m.group("count") is None and not m.group("of")):
+            continue  # "la douzaine" alone: a price basis, not a quantity
+        total = count * value_of
+        if total != total.to_integral_value() or total <= 0:
+            continue
+        gap = re.match(r"\s*", low[m.end() : end])
+        q_end = m.end() + (gap.end() if gap else 0)
+        out.append(_Quantity(m.start(), q_end, total.to_integral_value(), False, False, 0.7 if approximate else 0.9))
+        covered.append((m.start(), m.end()))
+    for m in _TIMES.finditer(low, start, end):
+        word = m.group("word").rstrip(".")
+        if word in _MEASURE_WORDS or normalize_unit(word) or word in _EXTRA_UNITS or word in _STOP_FIRST:
+            continue
+        s = m.start()
+        if s > 0 and (low[s - 1].isalnum() or low[s - 1] in "/.,'’-+°#€$£"):
+            continue
+        product = Decimal(m.group("n")) * Decimal(m.group("m"))
+        if 0 < product <= MAX_QUANTITY and not m.group("n").startswith("0"):
+            # read as pieces: two packs of six bottles are twelve bottles; unsure, so reviewed
+            out.append(_Quantity(s, m.end(), product, False, True, 0.8))
+            covered.append((s, m.end()))
     for m in _QTY_AT.finditer(low, start, end):
         s = m.start()
         if s > 0 and (low[s - 1].isalnum() or low[s - 1] in "/.,'’-+°#€$£"):
+            continue
+        if _overlaps((s, s + 1), covered):
             continue
         raw = m.group("num")
         if raw.startswith("0") and not re.match(r"0[.,]\d", raw):
@@ -595,17 +779,47 @@ def _quantities(low: str, start: int, end: int) -> list[_Quantity]:
         sep = m.group("sep")
         if re.fullmatch(r"[x×*]", sep) and low[m.end() : m.end() + 1].isdigit():
             continue  # "4x40", "4,8x200": a size
-        out.append(_Quantity(s, m.end(), value, False, bool(re.search(r"[x×*]", sep))))
+        approx = _APPROX_BEFORE.search(low, max(0, s - 25), s)
+        # "environ 40 m": the approximation word starts the quantity, and the line
+        has_x = bool(re.search(r"[x×*]", sep))
+        out.append(_Quantity(approx.start() if approx else s, m.end(), value, False, has_x, 0.7 if approx else 1.0))
     for m in _NUMBER_PHRASE.finditer(low, start, end):
+        if _overlaps(m.span(), covered):
+            continue
         value_int = words_to_number(m.group())
         if value_int is None:
             continue
         sep = re.match(r"\s*[x×]\s+|\s+", low[m.end() : end])
         if not sep:
             continue
-        out.append(_Quantity(m.start(), m.end() + sep.end(), Decimal(value_int), True, "x" in sep.group()))
+        approx = _APPROX_BEFORE.search(low, max(0, m.start() - 25), m.start())
+        start_at, cap = (approx.start(), 0.7) if approx else (m.start(), 1.0)
+        out.append(_Quantity(start_at, m.end() + sep.end(), Decimal(value_int), True, "x" in sep.group(), cap))
     out.sort(key=lambda q: q.start)
     return out
+
+
+def unit_of_word(word: str) -> str | None:
+    """The contract unit a packaging word names, singular or plural: 'rouleaux', 'Kartons',
+    'boxes', 'Packungen', 'palettes' (the lemma is found by stripping plural endings, which for
+    these few nouns is as good as a lemmatizer and costs nothing to load)."""
+    low = fold_same_length(word).strip(".")
+    if low in _UNIT_EXCLUDED:
+        return None
+    stems: list[str] = []
+    if len(low) >= 4:
+        if low.endswith(("s", "x", "n")):
+            stems.append(low[:-1])
+        if low.endswith(("es", "en")):
+            stems.append(low[:-2])
+        if low.endswith("aux"):
+            stems.append(low[:-3] + "al")
+    for lemma in (low, *stems):
+        if lemma and lemma not in _UNIT_EXCLUDED:
+            unit = normalize_unit(lemma) or _EXTRA_UNITS.get(lemma)
+            if unit:
+                return unit
+    return None
 
 
 def _first_word(low: str, pos: int, end: int) -> tuple[str, int, int] | None:
@@ -633,7 +847,7 @@ def _read_head(text: str, low: str, q: _Quantity, end: int) -> _Head | None:
         # a code right after the number ("2 x 17VATC100", "3 R2V"): no unit
         return _Head(None, pos, False) if re.match(r"[A-Za-z0-9]", text[pos:end]) else None
     w, ws, we = word
-    unit = None if w in _UNIT_EXCLUDED else normalize_unit(w) or _EXTRA_UNITS.get(w)
+    unit = None if w in _UNIT_EXCLUDED else unit_of_word(w)
     after = re.match(r"\s*(?:de\s+|d['’]\s*|of\s+|van\s+|von\s+|x\s+)", low[we:end])
     if unit and w in _BOX_UNIT_WORDS and after:
         nxt = _first_word(low, we + after.end(), end)
@@ -692,6 +906,158 @@ def _clean_desc(desc: str) -> str:
     return desc
 
 
+_KEEP_POS = {"NOUN", "PROPN", "ADJ", "NUM", "X", "SYM"}
+_COMPLEMENT_ADP = {"de", "d'", "d’", "du", "des"}
+_ATTRIBUTE_ADP = {"a", "à", "au", "aux", "en", "pour", "sans", "avec", "sur", "type"}
+_TIME_WORDS = set(WEEKDAYS) | set(MONTHS) | {
+    "demain",
+    "aujourd'hui",
+    "semaine",
+    "matin",
+    "midi",
+    "soir",
+    "fin",
+    "debut",
+    "chantier",
+    "depot",
+    "livraison",
+}
+_ORDER_VERBS = {
+    "livrer",
+    "envoyer",
+    "expedier",
+    "preparer",
+    "recuperer",
+    "enlever",
+    "retirer",
+    "commander",
+    "prendre",
+    "recevoir",
+    "facturer",
+    "venir",
+    "passer",
+}
+
+
+# Words that start a clause or another phrase rather than qualify a product: an item cut out of a
+# sentence that holds one of them needs the tagger to say where the product's words end
+_CLAUSE_WORDS = {
+    "que", "qu", "qui", "quand", "car", "comme", "parce", "puisque", "si", "mais", "donc", "on", "nous",
+    "vous", "je", "j", "il", "ils", "elle", "elles", "c", "ce", "cela", "ca", "est", "sont", "ont", "avons",
+    "avez", "sera", "seront", "etait", "le", "la", "les", "l", "un", "une", "mon", "ma", "mes", "notre", "nos",
+    "votre", "vos", "leur", "leurs", "cette", "ces", "y", "dans", "chez", "avant", "apres", "depuis", "pendant",
+    "par", "selon", "sinon", "deja", "toujours", "encore", "aussi", "bien", "tres", "moins",
+}
+_FINITE_VERB_ENDING = re.compile(r"[a-z]{2,}(?:ons|ez|aient|ait|eront|erons|erez)$")
+
+
+def _doubtful_tail(desc: str) -> bool:
+    """True when a description cut from a sentence may run on past the product's words; the
+    tagger is loaded only for such items, so an order written as plain noun phrases costs nothing."""
+    for word, _, _ in nlp.tokenize(desc)[1:]:
+        low = fold_same_length(word)
+        if low[-1:] in ("'", "’"):
+            if low[:-1] in ("c", "j", "qu", "l", "m", "n", "s"):
+                return True  # "c'est", "qu'on": a clause; "d'" joins a complement
+        elif (low in _CLAUSE_WORDS and len(low) > 1) or _FINITE_VERB_ENDING.fullmatch(low):
+            return True
+    return False
+
+
+def product_phrase_end(text: str, start: int, end: int) -> int | None:
+    """Where the French product noun phrase starting at `start` ends, by its words' parts of speech:
+    nouns, adjectives, names, numbers and codes, with their 'de ...' complements and attributes
+    without article ('pour cloison sèche', 'en 16'); a verb, a pronoun, an article starting another
+    phrase or a preposition before an article ('pour la fête') ends it. None without the tagger."""
+    line_start = text.rfind("\n", 0, start) + 1
+    tokens = nlp.tokenize(text[line_start:end])
+    tags = nlp.tag([t[0] for t in tokens]) if tokens else None
+    if not tags:
+        return None
+    first = next((i for i, t in enumerate(tokens) if line_start + t[1] >= start), None)
+    if first is None:
+        return None
+    last_end = line_start + tokens[first][2]  # the head word is kept whatever its tag
+    depth = 0
+    for i in range(first + 1, len(tokens)):
+        word, a, b = tokens[i]
+        low = fold_same_length(word)
+        pos, form = tags[i].pos, tags[i].verb_form
+        nxt = tags[i + 1] if i + 1 < len(tags) else None
+        nxt_low = fold_same_length(nxt.word) if nxt else ""
+        prev_low = fold_same_length(tokens[i - 1][0])
+        keep = False
+        if word == "(":
+            depth += 1
+            keep = True
+        elif word == ")" and depth:
+            depth -= 1
+            keep = True
+        elif depth or re.search(r"\d", word):
+            keep = True  # inside brackets, and codes or sizes whatever the tagger says
+        elif word in ("-", "/", "+", "x", "×", "°", "'", "’", "&") or (word == "." and nxt and nxt.word[:1].isalnum()):
+            keep = nxt is not None and (nxt.pos in _KEEP_POS or bool(re.search(r"\d", nxt.word)))
+        elif low in _COMPLEMENT_ADP:
+            # "sacs de ciment": the small model tags some nouns after "de" as verbs; keep them
+            keep = nxt is not None and nxt.pos not in ("DET", "PRON", "AUX", "PUNCT", "CCONJ", "SCONJ")
+            keep = keep and nxt_low not in _TIME_WORDS and nxt_low not in _ORDER_VERBS
+        elif low in _ATTRIBUTE_ADP:
+            keep = nxt is not None and (nxt.pos in ("NOUN", "ADJ", "NUM") or bool(re.search(r"\d", nxt.word)))
+            keep = keep and nxt_low not in _TIME_WORDS and nxt_low not in _ORDER_VERBS
+            if low in ("a", "à") and nxt is not None and nxt.pos == "VERB" and nxt_low not in _ORDER_VERBS:
+                keep = True  # "pince à dénuder", "machine à laver"
+        elif pos in ("VERB", "AUX"):
+            # a participle qualifies the product ("préfilée"); a word after "à"/"de" belongs to it
+            after_adp = prev_low in _COMPLEMENT_ADP or prev_low in ("a", "à")
+            keep = (form == "Part" or after_adp) and low not in _ORDER_VERBS
+        elif pos in _KEEP_POS:
+            keep = low not in _TIME_WORDS or prev_low in _COMPLEMENT_ADP
+        elif pos == "CCONJ" and low in ("et", "ou"):
+            # "noir et blanc": two qualities of one product; another item is cut at the connector
+            keep = tags[i - 1].pos == "ADJ" and nxt is not None and nxt.pos == "ADJ"
+        if not keep:
+            break
+        last_end = line_start + b
+    return last_end
+
+
+def detect_language(text: str) -> str:
+    """'fr', 'en', 'de' or 'nl' by the commonest short words; '' when too little text says."""
+    words = re.findall(r"[^\W\d_]+", fold_same_length(text[:4000]))
+    scores = {lang: sum(1 for w in words if w in vocab) for lang, vocab in _LANGUAGE_WORDS.items()}
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] >= 2 else ""
+
+
+_LANGUAGE_TEXT = {
+    "fr": "le la les de des du et pour nous vous merci bonjour une avec livraison sur est pas je il au aux"
+    " cordialement",
+    "en": "the and for please we you of to our with is thanks hello dear delivery regards by on need would",
+    "de": "der die das und fur bitte wir sie mit ist ein eine den dem lieferung gruss grusse hallo danke bis zum"
+    " zur nicht",
+    "nl": "het een en voor wij u met is van graag levering groeten bedankt dank niet ook op te onze ik wil jullie"
+    " bestellen",
+}
+_LANGUAGE_WORDS = {lang: set(words.split()) for lang, words in _LANGUAGE_TEXT.items()}
+
+
+def _describe(raw: str) -> tuple[str, Decimal | None, str | None, int]:
+    """An item's text after its quantity and unit -> (description, unit price, item code, length of
+    `raw` that belongs to the item: a tail like 'livraison vendredi' is not the item's)."""
+    desc, price = _extract_price(raw)
+    used = len(raw)
+    cut = _CUT.search(fold_same_length(desc))
+    if cut and cut.start() > 0:
+        desc = desc[: cut.start()]
+        used = cut.start()
+    desc, code = _extract_refs(desc)
+    if code is None:
+        cm = _CODE.match(desc.strip())
+        if cm and re.search(r"\d", cm.group("code")) and len(cm.group("code")) >= 3:
+            code, desc = cm.group("code"), cm.group("rest")
+    return _clean_desc(desc), price, code, used
+
+
 def _build_line(
     text: str,
     start: int,
@@ -703,24 +1069,30 @@ def _build_line(
     strong: bool,
     previous: OrderLine | None,
     line_no: int | None,
+    cap: float = 1.0,
+    lang: str = "",
 ) -> OrderLine | None:
-    raw = text[head.rest_start : end]
-    desc, price = _extract_price(raw)
-    cut = _CUT.search(fold_same_length(desc))
-    if cut and cut.start() > 0:
-        desc = desc[: cut.start()]
-    desc, code = _extract_refs(desc)
-    if code is None:
-        cm = _CODE.match(desc.strip())
-        if cm and re.search(r"\d", cm.group("code")) and len(cm.group("code")) >= 3:
-            code, desc = cm.group("code"), cm.group("rest")
-    desc = _clean_desc(desc)
-    unit = head.unit
+    desc, price, code, used = _describe(text[head.rest_start : end])
     # a list line is read with little doubt; an item inside a sentence had to be cut from it, and
     # "4 de 3G1,5" borrows its product from the line before
     confidence = 0.95 if strong else 0.9
+    if not strong and lang == "fr" and _doubtful_tail(desc):
+        # the tagger's noun phrase: where it ends sooner than the rules' cut, the boundary is unsure
+        phrase_end = product_phrase_end(text, head.rest_start, end)
+        if phrase_end is not None and phrase_end < end:
+            tagged = _describe(text[head.rest_start : phrase_end])
+            if tagged[0] and tagged[0] != desc:
+                confidence = 0.85
+                # one last word the tagger took for a verb ("balais brosse") is more often a noun
+                # than a clause; a longer tail ("que vous avez en stock") is not the product
+                dropped = desc[len(tagged[0]) :].split() if desc.startswith(tagged[0]) else []
+                if len(dropped) != 1:
+                    desc, price, code = tagged[0], price if tagged[1] is None else tagged[1], tagged[2] or code
+                    used = min(used, tagged[3])
+    confidence = min(confidence, cap)
+    unit = head.unit
     if head.elliptic:
-        confidence = 0.85
+        confidence = min(confidence, 0.85)
         if previous is None or not desc:
             return None
         unit = unit or previous.unit
@@ -735,9 +1107,11 @@ def _build_line(
         return None
     if not re.search(r"[^\W\d_]", desc) and not re.fullmatch(r"[\w./-]{4,}", desc):
         return None  # digits alone ("12 34 56") are no product; a single code is
-    span = (base + start, base + end)
-    snippet = text[start:end].strip()
-    prov = Provenance(source=source, span=span, text=snippet)
+    item_end = head.rest_start + used
+    while item_end > start and text[item_end - 1] in " \t,;:":
+        item_end -= 1
+    span = (base + start, base + item_end)
+    prov = Provenance(source=source, span=span, text=text[start:item_end].strip())
     line = OrderLine(
         line_no=line_no,
         customer_sku=code,
@@ -775,6 +1149,7 @@ def find_lines(text: str, source: str = "", base: int = 0) -> list[FreeLine]:
     document's text).
     """
     low = fold_same_length(text)
+    lang = detect_language(text)
     hard_spans, soft_spans = mask_spans(text, low)
     hard, soft = _Mask(len(text), hard_spans), _Mask(len(text), soft_spans)
     out: list[FreeLine] = []
@@ -792,8 +1167,11 @@ def find_lines(text: str, source: str = "", base: int = 0) -> list[FreeLine]:
         and not _LABEL_LINE.match(low, s, e)
         for s, e in rows
     ]
+    form = _form_items(text, rows, source, base)
+    out.extend(form)
+    in_form = [(f.span[0] - base, f.span[1] - base) for f in form]
     for index, (line_start, line_end) in enumerate(rows):
-        if not text[line_start:line_end].strip():
+        if not text[line_start:line_end].strip() or any(a <= line_start < b for a, b in in_form):
             continue
         bullet = _BULLET.match(text, line_start, line_end)
         content = bullet.end() if bullet else line_start
@@ -802,7 +1180,7 @@ def find_lines(text: str, source: str = "", base: int = 0) -> list[FreeLine]:
         line_no = int(bullet.group("num")) if bullet and bullet.group("num") else None
         address_before = index > 0 and _ADDRESS_LINE.search(low[rows[index - 1][0] : rows[index - 1][1]])
         found = _items_in_line(
-            text, low, content, line_end, hard, soft, bool(bullet) and not numbered, bool(address_before)
+            text, low, content, line_end, hard, soft, bool(bullet) and not numbered, bool(address_before), lang
         )
         in_list = bool(bullet) or (
             postfix_rows[index]
@@ -828,11 +1206,90 @@ def find_lines(text: str, source: str = "", base: int = 0) -> list[FreeLine]:
                 strong,
                 previous,
                 line_no if len(found) == 1 else None,
+                cap=qty.cap,
+                lang=lang,
             )
             if line is None:
                 continue
-            out.append(FreeLine(line=line, span=(base + item_start, base + item_end), strong=strong))
+            found_span = line.provenance["quantity"].span or (base + item_start, base + item_end)
+            out.append(FreeLine(line=line, span=found_span, strong=strong))
             previous = line
+    out.sort(key=lambda f: f.span[0])
+    return out
+
+
+_FORM_FIELD = re.compile(r"[ \t>*•-]*(?P<label>[^\W\d_][\w .°'’/-]{0,30}?)[ \t]*:[ \t]*(?P<value>\S.*?)[ \t]*$")
+_FORM_LABEL_WORDS = {
+    "desc": "article|produit|designation|description|libelle|item|product|product name|nom du produit|artikel"
+    "|bezeichnung|artikelbezeichnung|produktname|omschrijving",
+    "code": "reference|ref|ref.|code|code article|sku|item code|item number|part number|art.-nr.|art.nr."
+    "|artikelnummer|artikelnr|referentie|ean|gtin",
+    "qty": "quantite|qte|qte.|qty|qty.|quantity|menge|anzahl|aantal|nombre|nb",
+    "unit": "unite|unit|einheit|eenheid|conditionnement",
+    "price": "prix|prix unitaire|prix unitaire ht|pu|p.u.|price|unit price|preis|einzelpreis|prijs",
+}
+_FORM_LABELS = {label: kind for kind, words in _FORM_LABEL_WORDS.items() for label in words.split("|")}
+
+
+def _form_items(text: str, rows: list[tuple[int, int]], source: str, base: int) -> list[FreeLine]:
+    """Items written as labelled fields, one a line, as web forms and shops send them:
+    'Article : Gants nitrile M' / 'Référence : GN-M' / 'Quantité : 20 boîtes' / 'Prix : 4,90 €'."""
+    records: list[dict[str, tuple[str, int, int]]] = []
+    current: dict[str, tuple[str, int, int]] = {}
+    for start, end in rows:
+        m = _FORM_FIELD.match(text, start, end)
+        kind = _FORM_LABELS.get(fold_same_length(m.group("label")).strip()) if m else None
+        if m is None or kind is None:
+            if not text[start:end].strip():
+                continue  # a blank line between two fields of one record
+            if current:
+                records.append(current)
+            current = {}
+            continue
+        complete = "qty" in current and ("desc" in current or "code" in current)
+        if kind in current or (kind in ("desc", "code") and complete):
+            records.append(current)
+            current = {}
+        current[kind] = (m.group("value"), start, end)
+    if current:
+        records.append(current)
+    out: list[FreeLine] = []
+    for record in records:
+        if "qty" not in record or not ("desc" in record or "code" in record):
+            continue
+        qty_text = record["qty"][0]
+        qm = re.match(r"\s*(\d{1,6}(?:[.,]\d{1,3})?)\s*([^\W\d_][\w.]*)?", qty_text)
+        qty = parse_number(qm.group(1)) if qm else None
+        if qty is None or qty <= 0 or qty > MAX_QUANTITY:
+            continue
+        unit = unit_of_word(qm.group(2)) if qm and qm.group(2) else None
+        if "unit" in record:
+            unit = unit or unit_of_word(record["unit"][0].split()[0] if record["unit"][0].split() else "")
+        price = None
+        if "price" in record:
+            price = parse_number(re.sub(r"(?i)\s*(?:€|eur\w*|ht|h\.t\.|net|chf)\.?\s*", "", record["price"][0]))
+        code = record["code"][0].strip() if "code" in record else None
+        desc = _clean_desc(record["desc"][0]) if "desc" in record else code
+        first = min(v[1] for v in record.values())
+        last = max(v[2] for v in record.values())
+        span = (base + first, base + last)
+        prov = Provenance(source=source, span=span, text=text[first:last].strip())
+        line = OrderLine(
+            customer_sku=code,
+            description=desc,
+            quantity=qty,
+            unit=unit,
+            unit_price=price,
+            confidence=0.95,
+            provenance={"quantity": prov, "description": prov},
+        )
+        if code:
+            line.provenance["customer_sku"] = prov
+            if is_valid_ean(re.sub(r"\s", "", code)):
+                line.ean = re.sub(r"\s", "", code)
+        if price is not None:
+            line.provenance["unit_price"] = prov
+        out.append(FreeLine(line=line, span=span, strong=True))
     return out
 
 
@@ -845,9 +1302,10 @@ def _items_in_line(
     soft: _Mask,
     bulleted: bool,
     after_address: bool = False,
+    lang: str = "",
 ) -> list[tuple[int, int, _Quantity, _Head, bool]]:
     candidates: list[tuple[_Quantity, _Head, bool]] = []
-    for q in _quantities(low, content, line_end):
+    for q in _quantities(low, content, line_end, lang):
         at_start = q.start == content
         if hard.hits(q.start, q.end - 1 if q.end > q.start + 1 else q.end):
             continue
@@ -898,7 +1356,31 @@ def _starts_item(text: str, before: str, q: _Quantity, head: _Head, line_end: in
         return False  # "couronnes de 100 m", "prix pour 8": a size or a question, not an order line
     if not q.has_x and not _TRIGGERS.search(before[-60:]):
         return False
-    return _product_signal(text[head.rest_start : line_end], head)
+    if _product_signal(text[head.rest_start : line_end], head):
+        return True
+    # "il nous faudrait 6 plateaux repas": an ordering verb just before, then a plain noun; read,
+    # but a person checks it (it could be small talk about numbers)
+    word = _first_word(text.lower(), head.rest_start, line_end)
+    if (
+        _ORDER_VERB_BEFORE.search(before[-40:])
+        and word is not None
+        and len(word[0]) >= 3
+        and fold_same_length(word[0]) not in _STOP_FIRST
+        and fold_same_length(word[0]) not in WEEKDAYS
+    ):
+        q.cap = min(q.cap, 0.85)
+        return True
+    return False
+
+
+_ORDER_VERB_BEFORE = re.compile(
+    r"(?<![\w])(?:faut|faudr\w*|besoin de|command\w*|livr\w*|envoy\w*|prepar\w*|need|order|send|ship|deliver"
+    r"|supply|bestel\w*|stuur|lever|brauch\w*|benotig\w*|bestell\w*|liefer\w*|schick\w*)\b"
+    # only pronouns and small words between the verb and the quantity: "il nous faudrait 6 ...",
+    # "send us 3 ...", not "la commande pour nos 2 magasins"
+    r"(?:\s+(?:me|moi|nous|vous|lui|us|me|uns|mir|ihnen|ons|svp|stp|please|bitte|graag|also|aussi|encore|donc"
+    r"|de|d'|of|again|just|also|noch|ook|rapidement|urgently|dringend))*\s*$"
+)
 
 
 def _city_only(text: str, q: _Quantity, line_end: int) -> bool:
@@ -1074,19 +1556,21 @@ def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
                 taken.append(m.span())
         for m in _WEEKDAY.finditer(low):
             # "mardi 10/11", "Tuesday 17/11/2026": the written date already says which day
-            tail = low[m.end() : m.end() + 6]
-            if _overlaps(m.span(), taken) or re.match(r"\s*(?:le\s+|,\s*)?\d{1,2}\s*[/.]", tail):
+            tail = low[m.end() : m.end() + 14]
+            written = r"\s*,?\s*(?:(?:le|den|the|am|op|der)\s+)?"
+            if _overlaps(m.span(), taken) or re.match(written + r"\d{1,2}\s*[/.]", tail):
                 continue
-            after_date = [t for t in taken if 0 <= t[0] - m.end() <= 4]
-            if after_date:
+            if any(re.fullmatch(written, low[m.end() : t[0]]) for t in taken if 0 <= t[0] - m.end() <= 10):
                 continue
             weekday = WEEKDAYS[m.group(1)]
             d = None
+            day_group = m.group(3) if not _day_is_quantity(low, m) else None
+            span = m.span() if day_group else (m.start(), m.end(1)) if m.group(3) else m.span()
             if m.group(2):  # "vendredi de la semaine prochaine"
                 monday = ref + dt.timedelta(days=7 - ref.weekday())
                 d = monday + dt.timedelta(days=weekday)
-            elif m.group(3):  # "lundi 16": the next date with that day and weekday
-                day = int(m.group(3))
+            elif day_group:  # "lundi 16": the next date with that day and weekday
+                day = int(day_group)
                 probe = ref
                 for _ in range(400):
                     if probe.day == day and probe.weekday() == weekday:
@@ -1095,13 +1579,16 @@ def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
                     probe += dt.timedelta(days=1)
             else:
                 d = _next_weekday(ref, weekday)
+                if re.match(r"\s+en huit", low[m.end() : m.end() + 10]):
+                    d += dt.timedelta(days=7)  # "jeudi en huit": Thursday of next week
+                    span = (m.start(), m.end() + 8)
             if d:
                 # "jeudi" said on a Monday is this week's; "jeudi prochain", or "lundi" said on a
                 # Monday, could be read as a week later
                 nxt = re.search(r"prochain|next|volgende|nachste|kommenden", m.group())
-                sure = 0.95 if m.group(2) or m.group(3) else 0.8 if nxt or weekday == ref.weekday() else 0.92
-                out.append(DateMention(d, m.span(), True, sure))
-                taken.append(m.span())
+                sure = 0.95 if m.group(2) or day_group else 0.8 if nxt or weekday == ref.weekday() else 0.92
+                out.append(DateMention(d, span, True, sure))
+                taken.append(span)
         for m in _RELATIVE_DAYS.finditer(low):
             if _overlaps(m.span(), taken):
                 continue
@@ -1118,7 +1605,99 @@ def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
                     continue  # "Donnerstag Morgen", "heute Morgen": the morning
             out.append(DateMention(ref + dt.timedelta(days=_RELATIVE_OFFSETS[word]), m.span(), True, 0.95))
             taken.append(m.span())
+        out.extend(_vague_dates(low, ref, taken))
     out.sort(key=lambda d: d.span[0])
+    return out
+
+
+_NEXT = r"(?:prochaine?|next|nachste[nr]?|kommende[nr]?|volgende|komende)"
+_WEEK_NUMBER = re.compile(
+    r"(?<![\w])(?:semaine|sem\.?|week|wk\.?|kw\.?|kalenderwoche|cw|wo\.)\s*(?:n°|no\.?|nr\.?)?\s*(\d{1,2})"
+    r"(?:\s*[/-]\s*(20\d{2}))?(?![\d/]|[.,]\d)|(?<![\w])s(\d{2})(?![\w/]|[.,]\d)"
+)
+_WEEK_END = re.compile(
+    rf"(?<![\w])(?:(?:en |a la |d'ici la |d'ici |pour la |by the |by |at the |zum |am |tegen het |eind )?"
+    rf"(?:fin (?:de (?:la )?|du )?semaine|end of (?:the )?week|ende (?:der )?woche|wochenende|eind van de week"
+    rf"|einde van de week)(?:\s+({_NEXT}))?|(?:end of|ende|eind(?:e)?)\s+{_NEXT}\s+(?:week|woche))"
+)
+_WEEK_START = re.compile(
+    rf"(?<![\w])(?:debut de (?:la )?semaine\s+{_NEXT}|(?:early|anfang|begin|beginning of)\s+(?:(?:der|van|de)\s+)?"
+    rf"{_NEXT}r?\s+(?:week|woche))"
+)
+_NEXT_WEEK = re.compile(
+    rf"(?<![\w])(?:(?:la |dans la |in der |in de )?semaine {_NEXT}|{_NEXT}\s+(?:week|woche)|(?:la )?semaine d'apres)"
+)
+_MONTH_PART = re.compile(
+    rf"(?<![\w])(?:(fin|end of|ende|eind|debut|beginning of|anfang|begin|mi|mid|mitte|half)[\s-]+"
+    rf"(?:(?:de |du |d'|of |des |van )?(?:the |le |la )?)?({_MONTH_WORDS}|mois|month|monats|maand)(?![a-z])"
+    rf"|(monatsende|monatsanfang|end of (?:the )?month|fin du mois|eind van de maand))"
+)
+_WITHIN = re.compile(
+    r"(?<![\w])(?:sous|dans les|d'ici|within|innerhalb(?: von)?|binnen)\s+(\d{1,3})\s*"
+    r"(h\b|heures|hours|stunden|uur|jours?(?: ouvres| ouvrables)?|days|business days|tage[n]?|werktage[n]?|dagen"
+    r"|werkdagen)"
+)
+_DAY_ONLY = re.compile(
+    r"(?<![\w])(?:le|the|am|den|op|on the|pour le|avant le|before the|bis zum|d'ici le|tegen de)\s+"
+    r"(\d{1,2})(?:er|st|nd|rd|th|e|\.)?(?![\d/.:,]|\s*(?:h\b|%|€))"
+)
+
+
+def _vague_dates(low: str, ref: dt.date, taken: list[tuple[int, int]]) -> list[DateMention]:
+    """Week numbers, 'fin de semaine', 'next week', 'fin du mois', 'sous 48h', 'le 20': a day is
+    chosen (the Monday of a named week, the Friday of a week's end), with less confidence."""
+    out: list[DateMention] = []
+
+    def add(d: dt.date | None, span: tuple[int, int], confidence: float) -> None:
+        if d is not None and not _overlaps(span, taken):
+            out.append(DateMention(d, span, True, confidence))
+            taken.append(span)
+
+    next_monday = ref + dt.timedelta(days=7 - ref.weekday())
+    for m in _WEEK_NUMBER.finditer(low):
+        week = int(m.group(1) or m.group(3))
+        year = int(m.group(2)) if m.group(2) else ref.isocalendar()[0]
+        if not m.group(2) and week < ref.isocalendar()[1] - 8:
+            year += 1  # "semaine 2" written in December
+        try:
+            # a week is asked for: its Monday, the first day a delivery in that week can come
+            add(dt.date.fromisocalendar(year, week, 1), m.span(), 0.75)
+        except ValueError:
+            continue
+    for m in _WEEK_END.finditer(low):
+        friday = ref + dt.timedelta(days=(4 - ref.weekday()) % 7)
+        if m.group(1) or re.search(_NEXT, m.group()) or ref.weekday() >= 4:
+            friday = next_monday + dt.timedelta(days=4)
+        add(friday, m.span(), 0.75)
+    for m in _WEEK_START.finditer(low):
+        add(next_monday, m.span(), 0.75)
+    for m in _NEXT_WEEK.finditer(low):
+        add(next_monday, m.span(), 0.7)
+    for m in _MONTH_PART.finditer(low):
+        part, month_word = m.group(1) or "fin", m.group(2) or "mois"
+        month = MONTHS.get(month_word) or ref.month
+        year = ref.year if month >= ref.month or month_word in ("mois", "month", "monats", "maand") else ref.year + 1
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        day = last if part in ("fin", "end of", "ende", "eind") else 15 if part in ("mi", "mid", "mitte", "half") else 1
+        add(max(dt.date(year, month, day), ref), m.span(), 0.7)
+    for m in _WITHIN.finditer(low):
+        amount = int(m.group(1))
+        days = -(-amount // 24) if m.group(2) in ("h", "heures", "hours", "stunden", "uur") else amount
+        if 0 < days <= 60:
+            add(ref + dt.timedelta(days=days), m.span(), 0.75)
+    for m in _DAY_ONLY.finditer(low):
+        follower = re.match(r"\s*([^\W\d_]+)", low[m.end() : m.end() + 30])
+        word = follower.group(1) if follower else ""
+        if word and (word in MONTHS or normalize_unit(word) or word in _EXTRA_UNITS or word[-1] in "sx"):
+            continue  # "le 20 novembre" was read above; "pour le 20 cartons" is no date
+        day = int(m.group(1))
+        month, year = ref.month, ref.year
+        if day < ref.day:
+            month, year = (1, year + 1) if month == 12 else (month + 1, year)
+        try:
+            add(dt.date(year, month, day), m.span(), 0.8)
+        except ValueError:
+            continue
     return out
 
 

@@ -15,8 +15,11 @@ from html.parser import HTMLParser
 from extractors.tables import Cell
 from orderintake.domain import Provenance
 
-MAX_HTML_CHARS = 2_000_000  # an e-mail body larger than this is not a hand-written order
+MAX_HTML_CHARS = 1_000_000  # an e-mail body larger than this is not a hand-written order (parse time bound)
 MAX_COLSPAN = 50
+MAX_QUOTE_MARKS = 10  # deeper quotes are shown at this depth: a hostile nesting must not grow every line
+MAX_CELLS = 20_000  # cells kept per document; a table larger than this is not a typed order
+MAX_ROW_CELLS = 100  # cells kept per row
 
 # Elements whose content is never shown to a reader of the mail.
 _SKIP = {
@@ -128,13 +131,14 @@ class _Converter(HTMLParser):
         self.table_stack: list[_TableState] = []
         self.pre_depth = 0
         self.table_counter = 0
+        self.cells = 0
 
     # --- text output -------------------------------------------------------------
     def _emit(self, text: str) -> None:
         if not text:
             return
         if self.at_line_start and self.quote_depth:
-            prefix = "> " * self.quote_depth
+            prefix = "> " * min(self.quote_depth, MAX_QUOTE_MARKS)
             self.out.append(prefix)
             self.length += len(prefix)
         self.out.append(text)
@@ -272,15 +276,21 @@ class _Converter(HTMLParser):
     def _close_cell(self, state: _TableState) -> None:
         if state.cell is None:
             return
+        if (state.row is not None and len(state.row) >= MAX_ROW_CELLS) or self.cells >= MAX_CELLS:
+            state.cell, state.colspan = None, 1
+            return  # a hostile table: the cells past the limits are dropped
         text = "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in "".join(state.cell).split("\n"))
         text = re.sub(r"\n{2,}", "\n", text).strip()
         if state.row is None:
             state.row = []
+        state.cell = None
+        colspan, state.colspan = state.colspan, 1
+        if len(state.row) >= MAX_ROW_CELLS or self.cells >= MAX_CELLS:
+            return  # a hostile table: the cells past the limits are dropped
         cell = Cell(text=text, provenance=Provenance(source=self.source, text=text or None))
         state.row.append(cell)
-        state.row.extend(Cell(text="") for _ in range(state.colspan - 1))
-        state.cell = None
-        state.colspan = 1
+        state.row.extend(Cell(text="") for _ in range(min(colspan - 1, MAX_ROW_CELLS - len(state.row))))
+        self.cells += colspan
 
     def _close_row(self, state: _TableState) -> None:
         self._close_cell(state)
@@ -303,6 +313,8 @@ def read_html(html: str, source: str = "") -> HtmlDocument:
     converter = _Converter(source)
     try:
         converter.feed(html[:MAX_HTML_CHARS].replace("\x00", ""))
+        if converter.rawdata.lstrip().startswith("<!--"):
+            converter.rawdata = ""  # an unclosed comment hides the rest of the page, as in a browser
         converter.close()
     except Exception:  # noqa: BLE001 - the tokenizer is lenient; keep whatever was read so far
         pass
@@ -319,7 +331,7 @@ def read_html(html: str, source: str = "") -> HtmlDocument:
     offsets: dict[int, int] = {}
     parts: list[str] = []
     length = 0
-    for piece in re.split(r"((?:> )*\x00\d+:\d+\x00\n?)", text):
+    for piece in re.split(rf"((?:> ){{0,{MAX_QUOTE_MARKS}}}\x00\d+:\d+\x00\n?)", text):
         marker = re.fullmatch(r"(?:> )*\x00\d+:(\d+)\x00\n?", piece)
         if marker:
             offsets[int(marker.group(1))] = length

@@ -466,3 +466,292 @@ def test_typed_list_wins_over_an_attachment_the_message_never_mentions() -> None
     order = read(data)
     assert summary(order) == [(Decimal(3), "ROL", "R2V 3G2,5", None, None)]
     assert any("inventaire.xlsx not used" in note for note in order.notes)
+
+
+# --------------------------------------------------------------------------- as mail clients write them
+from tests import email_fixtures as ef  # noqa: E402 - the fixtures of the client-style tests below
+
+MONDAY_MORNING = "Mon, 09 Nov 2026 10:05:00 +0100"
+CAFETERIA_LATEST = [
+    "Bonjour,",
+    "",
+    "Je vous confirme la commande ci-dessous, merci de livrer jeudi prochain.",
+    "",
+    "Cordialement,",
+    "",
+    "Claire Dumont",
+    "Service Achats",
+    "Restaurant Le Gourmet SARL",
+    "Tél. 03 20 55 66 77",
+]
+CAFETERIA_QUOTED = [
+    "Claire,",
+    "",
+    "Peux-tu commander chez Distrib :",
+    "- 12 cartons de gobelets 20cl réf GOB20",
+    "- 3 rouleaux d'essuie-tout",
+    "- une dizaine de sacs poubelle 100L",
+    "",
+    "Merci",
+    "Paul",
+]
+
+
+def _outlook_reply(html_only: bool) -> bytes:
+    html = (
+        ef.OUTLOOK_HEAD
+        + ef.outlook_paragraphs(CAFETERIA_LATEST)
+        + '<p class="MsoNormal"><img width="120" height="40" src="cid:image001.png@01DB1234"></p>'
+        + ef.outlook_quote_header(
+            "Paul Martin <p.martin@legourmet.fr>", "lundi 9 novembre 2026 09:12", "Claire Dumont", "Commande"
+        )
+        + ef.outlook_paragraphs(CAFETERIA_QUOTED)
+        + "</div></body></html>"
+    )
+    plain = (
+        "\n".join(CAFETERIA_LATEST)
+        + "\n\nDe : Paul Martin <p.martin@legourmet.fr>\nEnvoyé : lundi 9 novembre 2026 09:12\n"
+        "À : Claire Dumont <c.dumont@legourmet.fr>\nObjet : Commande\n\n" + "\n".join(CAFETERIA_QUOTED) + "\n"
+    )
+    html_part = ef.text_part(html, "html", charset="windows-1252")
+    logo = ef.attachment(ef.PIXEL_PNG, "image/png", "image001.png", inline_cid="image001.png@01DB1234")
+    related = ef.multipart("related", [html_part, logo], "----=_NextPart_001")
+    if html_only:
+        body = related
+    else:
+        plain_part = ef.text_part(plain, charset="windows-1252")
+        body = ef.multipart("alternative", [plain_part, related], "----=_NextPart_002")
+    tnef = ef.attachment(b"\x78\x9f\x3e\x22" + b"\x00" * 200, "application/ms-tnef", "winmail.dat")
+    mixed = ef.multipart("mixed", [body, tnef], "----=_NextPart_000")
+    return ef.message(
+        sender=ef.address("Claire Dumont", "c.dumont@legourmet.fr"),
+        to="Distrib Commandes <commandes@distrib.fr>",
+        subject="TR: Commande cafétéria",
+        date=MONDAY_MORNING,
+        body=mixed,
+    )
+
+
+@pytest.mark.parametrize("html_only", [False, True])
+def test_outlook_reply_confirming_the_order_quoted_below(html_only: bool) -> None:
+    order = read(_outlook_reply(html_only))
+    assert summary(order) == [
+        (Decimal(12), "CAR", "gobelets 20cl", "GOB20", None),
+        (Decimal(3), "ROL", "essuie-tout", None, None),
+        (Decimal(10), None, "sacs poubelle 100L", None, None),
+    ]
+    assert [line.confidence for line in order.lines] == [0.95, 0.95, 0.7]  # "une dizaine" is a guess
+    assert order.lines[2].provenance["quantity"].text == "une dizaine de sacs poubelle 100L"
+    # "jeudi prochain" said on Monday 9 November: Thursday 12, or the week after; a person checks
+    assert order.requested_delivery_date == dt.date(2026, 11, 12)
+    assert order.confidence["requested_delivery_date"] < 0.9
+    assert order.order_date == dt.date(2026, 11, 9)
+    assert order.delivery_address is None  # a phone number in the signature is no address
+    assert "Restaurant Le Gourmet SARL" in order.customer_hints.names
+    # winmail.dat and the inline logo are not documents of the order
+    assert not any("winmail" in note or "image001" in note for note in order.notes)
+
+
+def test_gmail_reply_from_a_personal_address_quoting_the_order() -> None:
+    latest_plain = (
+        "Bonjour,\nC'est bon pour nous, vous pouvez lancer la commande ci-dessous.\nLivraison d'ici vendredi svp.\n\n"
+        "Boulangerie Dupont\nSIRET 552 100 554 00021\n\n"
+        "Le lun. 9 nov. 2026 à 08:12, Marie Dupont <marie.dupont62@orange.fr> a écrit :\n"
+        "> Bonjour,\n>\n> Voici ce qu'il nous faudrait :\n>\n>    - deux sacs de farine T65 25 kg\n"
+        ">    - 1/2 douzaine de moules à cake\n>    - une centaine de sachets kraft\n>\n> Merci\n> Marie\n"
+    )
+    html = ef.gmail_html(
+        "Bonjour,<div>C'est bon pour nous, vous pouvez lancer la commande ci-dessous.</div>"
+        "<div>Livraison d'ici vendredi svp.</div><div><br></div><div>Boulangerie Dupont</div>"
+        "<div>SIRET 552 100 554 00021</div>",
+        'Le lun. 9 nov. 2026 à 08:12, Marie Dupont &lt;<a href="mailto:marie.dupont62@orange.fr">'
+        "marie.dupont62@orange.fr</a>&gt; a écrit&nbsp;:",
+        '<div dir="ltr">Bonjour,<br><br>Voici ce qu\'il nous faudrait :<ul><li>deux sacs de farine T65 25 kg</li>'
+        "<li>1/2 douzaine de moules à cake</li><li>une centaine de sachets kraft</li></ul>Merci<br>Marie</div>",
+    )
+    body = ef.multipart("alternative", [ef.text_part(latest_plain), ef.text_part(html, "html")], "000000000000a1b2")
+    order = read(
+        ef.message(
+            sender=ef.address("Marie Dupont", "marie.dupont62@orange.fr"),
+            to="commandes@distrib.fr",
+            subject="Re: Commande boulangerie",
+            date="Tue, 10 Nov 2026 09:00:00 +0100",
+            body=body,
+            mailer="",
+        )
+    )
+    assert summary(order) == [
+        (Decimal(2), None, "sacs de farine T65 25 kg", None, None),
+        (Decimal(6), None, "moules à cake", None, None),
+        (Decimal(100), "BOX", "kraft", None, None),
+    ]
+    assert order.requested_delivery_date == dt.date(2026, 11, 13)  # "d'ici vendredi", said on Tuesday 10
+    hints = order.customer_hints
+    assert hints.sender_email == "marie.dupont62@orange.fr"
+    # the mailbox's domain says nothing: the company named in the signature and its SIRET do
+    assert hints.names == ["Marie Dupont", "Boulangerie Dupont"]
+    assert hints.sirets == ["55210055400021"]
+
+
+def test_gmail_forward_in_english_with_the_po_number_in_the_subject_only() -> None:
+    plain = (
+        "Please see below.\n\n---------- Forwarded message ---------\nFrom: John Baker <john.baker@gmail.com>\n"
+        "Date: Mon, Nov 9, 2026 at 8:02 AM\nSubject: Order PO-77812\nTo: <orders@distrib.co.uk>\n\n"
+        "Hi,\n\nWe need 12 cases of paper towels and 4 boxes of nitrile gloves size L by Friday.\n\n"
+        "Thanks,\nJohn Baker\nBaker's Kitchen Ltd\nVAT GB123456789\n"
+    )
+    html = ef.gmail_html(
+        "Please see below.<br><br>---------- Forwarded message ---------<br>From: <strong>John Baker</strong> "
+        "&lt;john.baker@gmail.com&gt;<br>Date: Mon, Nov 9, 2026 at 8:02 AM<br>Subject: Order PO-77812<br>"
+        'To: &lt;orders@distrib.co.uk&gt;<br><br><div dir="ltr">Hi,<div><br></div><div>We need 12 cases of paper '
+        "towels and 4 boxes of nitrile gloves size L by Friday.</div><div><br></div><div>Thanks,</div>"
+        "<div>John Baker</div><div>Baker's Kitchen Ltd</div><div>VAT GB123456789</div></div>"
+    )
+    body = ef.multipart("alternative", [ef.text_part(plain), ef.text_part(html, "html")], "000000000000c3d4")
+    order = read(
+        ef.message(
+            sender=ef.address("John Baker", "john.baker@gmail.com"),
+            to="orders@distrib.co.uk",
+            subject="Fwd: Order PO-77812",
+            date="Mon, 09 Nov 2026 09:30:00 +0000",
+            body=body,
+            mailer="",
+        )
+    )
+    assert summary(order) == [
+        (Decimal(12), "CAR", "paper towels", None, None),
+        (Decimal(4), "BOX", "nitrile gloves size L", None, None),
+    ]
+    assert order.po_number == "PO-77812"
+    assert order.requested_delivery_date == dt.date(2026, 11, 13)  # "by Friday" stays out of the item
+    assert "Baker's Kitchen Ltd" in order.customer_hints.names
+    assert order.customer_hints.vat_numbers == ["GB123456789"]
+
+
+def test_thunderbird_message_in_german_with_umlauts_number_words_and_a_week() -> None:
+    text = (
+        "Hallo Herr Weber,\n\nbitte liefern Sie uns folgende Artikel:\n\n"
+        "- fünfundzwanzig Kartons Kopierpapier A4 80g\n- 3 Rollen Klebeband braun\n"
+        "- zwölf Packungen Einweghandschuhe Größe L\n\n"
+        "Liefertermin: KW 47.\nUnsere Bestellnummer: 4500-7781\n\n"
+        "Mit freundlichen Grüßen\nJürgen Müller\nMüller Büroservice GmbH\nHauptstraße 12, 10115 Berlin\n"
+        "USt-IdNr. DE123456789\n"
+    )
+    order = read(
+        ef.message(
+            sender=ef.address("Jürgen Müller", "j.mueller@mueller-buero.de"),
+            to="bestellung@distrib.de",
+            subject="Bestellung für nächste Woche",
+            date="Mon, 09 Nov 2026 07:45:00 +0100",
+            body=ef.text_part(text, flowed=True),
+            mailer="Mozilla Thunderbird",
+        )
+    )
+    assert summary(order) == [
+        (Decimal(25), "CAR", "Kopierpapier A4 80g", None, None),
+        (Decimal(3), "ROL", "Klebeband braun", None, None),
+        (Decimal(12), "BOX", "Einweghandschuhe Größe L", None, None),
+    ]
+    assert order.po_number == "4500-7781"
+    assert order.requested_delivery_date == dt.date(2026, 11, 16)  # the Monday of ISO week 47...
+    assert order.confidence["requested_delivery_date"] < 0.9  # ...which day of that week is a guess
+    assert order.delivery_address is None  # the signature's address is the sender's own
+    hints = order.customer_hints
+    assert hints.names[:2] == ["Jürgen Müller", "Müller Büroservice GmbH"]
+    assert hints.vat_numbers == ["DE123456789"]
+    assert hints.addresses == ["Hauptstraße 12, 10115 Berlin"]
+
+
+def _terms_pdf() -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    canvas.drawString(60, 780, "CONDITIONS GÉNÉRALES DE VENTE")
+    canvas.drawString(60, 760, "Article 1 - Les prix s'entendent hors taxes, départ entrepôt.")
+    canvas.drawString(60, 745, "Article 2 - Paiement à 30 jours fin de mois.")
+    canvas.save()
+    return out.getvalue()
+
+
+def test_order_forwarded_as_an_attachment_beside_the_terms_of_sale() -> None:
+    inner = ef.message(
+        sender=ef.address("Hélène Roussel", "h.roussel@roussel-traiteur.fr"),
+        to="commandes@distrib.fr",
+        subject="Commande CT-2611-08",
+        date="Fri, 06 Nov 2026 16:40:00 +0100",
+        body=ef.multipart(
+            "mixed",
+            [
+                ef.text_part("Bonjour,\n\nCi-joint notre commande CT-2611-08.\n\nHélène Roussel\n"),
+                ef.attachment(ef.workbook(ORDER_ROWS), ef.XLSX, "CT-2611-08.xlsx"),
+            ],
+            "inner-boundary",
+        ),
+    )
+    outer = ef.message(
+        sender=ef.address("Hélène Roussel", "h.roussel@roussel-traiteur.fr"),
+        to="commandes@distrib.fr",
+        subject="TR: Commande CT-2611-08",
+        date="Mon, 09 Nov 2026 08:00:00 +0100",
+        body=ef.multipart(
+            "mixed",
+            [
+                ef.text_part("Bonjour,\n\nJe vous renvoie ma commande de vendredi, et vos CGV signées.\n"),
+                ef.embedded_message(inner),
+                ef.attachment(_terms_pdf(), "application/pdf", "CGV_signees.pdf"),
+                ef.attachment(b"-----BEGIN PKCS7-----", "application/pkcs7-signature", "smime.p7s"),
+            ],
+            "outer-boundary",
+        ),
+    )
+    order = read(outer)
+    assert [(line.customer_sku, line.quantity, line.unit_price) for line in order.lines] == [
+        ("A9F74216", Decimal(12), Decimal("41.74")),
+        ("MFN720", Decimal(5), Decimal("11.6")),
+    ]
+    assert order.lines[0].provenance["quantity"].source == "CT-2611-08.xlsx"
+    assert order.po_number == "BDC-2026-0412"  # the attachment's own number...
+    assert order.confidence["po_number"] < 0.9  # ...differs from the e-mail's: a person checks
+    assert not any("smime" in note for note in order.notes)
+
+
+def test_rfc2047_headers_and_quoted_printable_body_in_latin_1() -> None:
+    text = "Bonjour,\n\n- 4 x disjoncteur différentiel 40A\n- 2 boîtes de dérivation étanches\n\nMerci\n"
+    raw = ef.message(
+        sender=ef.address("Éric Lefèvre", "eric@lefevre-elec.fr"),
+        to="commandes@distrib.fr",
+        subject="Commande n° LEF-118 – dépôt",
+        date="Mon, 09 Nov 2026 08:00:00 +0100",
+        body=ef.text_part(text, charset="iso-8859-1"),
+    )
+    assert b"=E9" in raw and b"=?utf-8?" in raw  # written as clients write it
+    order = read(raw)
+    assert summary(order) == [
+        (Decimal(4), None, "disjoncteur différentiel 40A", None, None),
+        (Decimal(2), None, "boîtes de dérivation étanches", None, None),
+    ]
+    assert order.po_number == "LEF-118"
+    assert order.customer_hints.names[0] == "Éric Lefèvre"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        "<p>&b;&b;&b;</p><p>- 3 x disjoncteur 16A</p>",
+        "<blockquote>" * 5000 + "<p>- 3 x disjoncteur 16A</p>",
+        "<table><tr><td>" * 3000 + "<p>- 3 x disjoncteur 16A</p>" + "</td></tr></table>" * 3000,
+        "<p>- 3 x disjoncteur 16A</p><table><tr>" + '<td colspan="99999999">x</td>' * 3000 + "</tr></table>",
+        "<p>- 3 x disjoncteur 16A</p>" + "&#x10FFFF;&#0;&#xD800;&#99999999999;" * 500,
+        "<p>- 3 x disjoncteur 16A</p><!--" + "<p>- 9 x hidden</p>" * 5000,
+    ],
+)
+def test_hostile_html_is_harmless_and_quick(html: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    order = read(make_email(html=html))
+    assert time.perf_counter() - start < 3
+    assert [(line.quantity, line.description) for line in order.lines] == [(Decimal(3), "disjoncteur 16A")]

@@ -246,3 +246,222 @@ def test_quote_requests_and_first_n_items() -> None:
     assert freetext.first_n_items("Je confirme les 3 premiers articles, pas le reste.") == 3
     assert freetext.first_n_items("je confirme les deux premières lignes") == 2
     assert freetext.first_n_items("je confirme la commande") is None
+
+
+# --------------------------------------------------------------------------- French tagger, quantities
+def test_nlp_tagger_loads_the_small_french_model_without_its_tokenizer() -> None:
+    from extractors import nlp
+
+    assert nlp.available()
+    words = [w for w, _, _ in nlp.tokenize("il me faut 3 rouleaux d'essuie-tout")]
+    assert words == ["il", "me", "faut", "3", "rouleaux", "d'", "essuie-tout"]
+    tags = nlp.tag(words)
+    assert tags is not None
+    assert [t.pos for t in tags][:4] == ["PRON", "PRON", "VERB", "NUM"]
+    assert nlp.load_seconds is not None and nlp.load_seconds < 5
+
+
+def test_product_phrase_after_a_quantity_and_coordinated_items() -> None:
+    text = "merci de nous livrer pour jeudi 12 cartons de gobelets 20cl réf GOB20 et 3 rouleaux d'essuie-tout"
+    found = freetext.find_lines(text)
+    assert [(f.line.quantity, f.line.unit, f.line.description, f.line.customer_sku) for f in found] == [
+        (Decimal(12), "CAR", "gobelets 20cl", "GOB20"),
+        (Decimal(3), "ROL", "essuie-tout", None),
+    ]
+    # items cut out of a sentence are not list lines, but their boundaries agree: accepted as read
+    assert [f.line.confidence for f in found] == [0.9, 0.9]
+    # the weekday before "12 cartons" is still the delivery day
+    mention = freetext.find_delivery_date(text, MONDAY)
+    assert mention is not None and mention.date == dt.date(2026, 11, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "description"),
+    [
+        ("il me faut 12 cartons de gobelets que vous avez en stock", "gobelets"),
+        ("merci de nous envoyer 3 rouleaux d'essuie-tout comme la dernière fois", "essuie-tout"),
+        ("il nous faut 6 bidons de javel 5L car on est en rupture", "bidons de javel 5L"),
+        ("il me faut 10 disjoncteurs iC60N 2P 16A pour la rénovation de la cuisine", "disjoncteurs iC60N 2P 16A"),
+    ],
+)
+def test_the_tagger_ends_the_product_phrase_before_a_clause(text: str, description: str) -> None:
+    found = freetext.order_lines(text)
+    assert [line.description for line in found] == [description]
+    assert found[0].confidence < 0.9  # the rules alone would have kept the clause: a person checks
+
+
+def test_tool_names_with_a_verb_stay_whole() -> None:
+    found = freetext.order_lines("pouvez-vous nous livrer 4 machines à laver et 2 pinces à dénuder")
+    assert [(line.quantity, line.description) for line in found] == [
+        (Decimal(4), "machines à laver"),
+        (Decimal(2), "pinces à dénuder"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "unit", "description", "max_confidence"),
+    [
+        ("- une dizaine de sacs de ciment 35 kg", Decimal(10), None, "sacs de ciment 35 kg", 0.7),
+        ("- 1/2 douzaine de seaux 10L", Decimal(6), None, "seaux 10L", 0.9),
+        ("- une demi-douzaine de moules à cake", Decimal(6), None, "moules à cake", 0.9),
+        ("- deux douzaines d'œufs", Decimal(24), None, "œufs", 0.9),
+        ("- environ 40 m de gaine ICTA 20", Decimal(40), "M", "gaine ICTA 20", 0.7),
+        ("- 2 x 6 bouteilles d'eau minérale 1,5L", Decimal(12), None, "bouteilles d'eau minérale 1,5L", 0.8),
+        ("- 3 rlx de film étirable", Decimal(3), "ROL", "film étirable", 0.95),
+        ("- 100 m de tuyau PER 16", Decimal(100), "M", "tuyau PER 16", 0.95),
+        ("- huitante sachets de café", Decimal(80), "BOX", "café", 0.95),
+        ("- fünfundzwanzig Kartons Kopierpapier A4", Decimal(25), "CAR", "Kopierpapier A4", 0.95),
+        ("- a dozen dish sponges", Decimal(12), None, "dish sponges", 0.9),
+    ],
+)
+def test_quantities_as_people_write_them(
+    text: str, quantity: Decimal, unit: str | None, description: str, max_confidence: float
+) -> None:
+    found = freetext.find_lines(text)
+    assert [(f.line.quantity, f.line.unit, f.line.description) for f in found] == [(quantity, unit, description)]
+    assert found[0].line.confidence == max_confidence
+    # the words the quantity was read from stay in the provenance ("2 x 6", "une dizaine")
+    assert found[0].line.provenance["quantity"].text == text[2:]
+
+
+def test_two_packs_of_a_measure_are_not_multiplied() -> None:
+    # "2 x 6 m": two pieces six metres long, not twelve of something
+    assert lines("- 2 x 6 m de gouttière zinc") == [(Decimal(2), None, "6 m de gouttière zinc", None, None)]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value"),
+    [
+        ("nonante-neuf", 99),
+        ("septante et un", 71),
+        ("quatre-vingt-dix-neuf", 99),
+        ("fünfundzwanzig", 25),
+        ("zweihundertfünfzig", 250),
+        ("dreißig", 30),
+        ("vijfentwintig", 25),
+        ("tweeëntwintig", 22),
+        ("nineteen", 19),
+        ("tienen", None),  # a town, not a number
+    ],
+)
+def test_more_number_words(phrase: str, value: int | None) -> None:
+    assert freetext.words_to_number(phrase) == value
+
+
+def test_verb_at_the_end_of_a_dutch_or_german_sentence_is_not_the_product() -> None:
+    assert lines("Ik wil graag 6 dozen koffiebekers bestellen.") == [
+        (Decimal(6), "BOX", "koffiebekers", None, None)
+    ]
+    assert lines("Wir brauchen 5 Kartons Kopierpapier A4 und zwei Rollen Klebeband bis Freitag.") == [
+        (Decimal(5), "CAR", "Kopierpapier A4", None, None),
+        (Decimal(2), "ROL", "Klebeband", None, None),
+    ]
+
+
+def test_a_reference_code_does_not_swallow_the_next_line() -> None:
+    text = "- 12 cartons de gobelets réf GOB20\n- 3 rouleaux d'essuie-tout\n"
+    assert [line.quantity for line in freetext.order_lines(text)] == [Decimal(12), Decimal(3)]
+
+
+def test_language_of_a_text() -> None:
+    assert freetext.detect_language("Bonjour, merci de nous livrer les articles pour le chantier.") == "fr"
+    assert freetext.detect_language("Hello, please deliver the goods by Friday, thanks.") == "en"
+    assert freetext.detect_language("Hallo, bitte liefern Sie die Ware bis Freitag, danke.") == "de"
+    assert freetext.detect_language("12 x GOB20") == ""
+
+
+def test_long_lines_stay_fast() -> None:
+    import time
+
+    start = time.perf_counter()
+    freetext.find_lines("x" * 200_000 + " - 3 x disjoncteur")
+    freetext.find_lines(("a@" * 20_000) + " 3 x prise")
+    assert time.perf_counter() - start < 2
+
+
+# --------------------------------------------------------------------------- vague dates
+@pytest.mark.parametrize(
+    ("text", "expected", "max_confidence"),
+    [
+        ("livraison jeudi prochain", dt.date(2026, 11, 12), 0.8),
+        ("livraison d'ici vendredi", dt.date(2026, 11, 13), 0.92),
+        ("livraison fin de semaine", dt.date(2026, 11, 13), 0.75),
+        ("livraison fin de semaine prochaine", dt.date(2026, 11, 20), 0.75),
+        ("livraison semaine 47", dt.date(2026, 11, 16), 0.75),  # the ISO week's Monday
+        ("livraison S47", dt.date(2026, 11, 16), 0.75),
+        ("livraison la semaine prochaine", dt.date(2026, 11, 16), 0.7),
+        ("livraison jeudi en huit", dt.date(2026, 11, 19), 0.92),
+        ("livraison avant le 20", dt.date(2026, 11, 20), 0.8),
+        ("livraison fin du mois", dt.date(2026, 11, 30), 0.7),
+        ("livraison sous 48h", dt.date(2026, 11, 11), 0.75),
+        ("delivery next Thursday", dt.date(2026, 11, 12), 0.8),
+        ("deliver by Friday", dt.date(2026, 11, 13), 0.92),
+        ("delivery by end of next week", dt.date(2026, 11, 20), 0.75),
+        ("delivery on the 20th", dt.date(2026, 11, 20), 0.8),
+        ("Lieferung nächsten Donnerstag", dt.date(2026, 11, 12), 0.8),
+        ("Lieferung bis Freitag", dt.date(2026, 11, 13), 0.92),
+        ("Liefertermin: KW 47", dt.date(2026, 11, 16), 0.75),
+        ("Lieferung KW47/2026", dt.date(2026, 11, 16), 0.75),
+        ("Lieferung nächste Woche", dt.date(2026, 11, 16), 0.7),
+        ("Lieferung am Montag, den 16.11.2026", dt.date(2026, 11, 16), 1.0),
+        ("levering week 47", dt.date(2026, 11, 16), 0.75),
+    ],
+)
+def test_vague_delivery_dates(text: str, expected: dt.date, max_confidence: float) -> None:
+    found = freetext.find_delivery_date(text, MONDAY)
+    assert found is not None
+    assert (found.date, found.confidence) == (expected, max_confidence)
+
+
+def test_week_numbers_roll_over_the_year() -> None:
+    found = freetext.find_delivery_date("livraison semaine 2", dt.date(2026, 12, 14))
+    assert found is not None and found.date == dt.date(2027, 1, 11)
+
+
+@pytest.mark.parametrize(
+    ("word", "unit"),
+    [
+        ("rouleaux", "ROL"),
+        ("Kartons", "CAR"),
+        ("boxes", "BOX"),
+        ("Packungen", "BOX"),
+        ("Paletten", "PAL"),
+        ("mètres", "M"),
+        ("pièces", "PCE"),
+        ("prix", None),  # "pal" is inside, but "prix" is no plural of it
+        ("un", None),
+        ("bouteilles", None),  # a bottle is the product's own packaging, not a contract unit
+    ],
+)
+def test_unit_words_singular_or_plural(word: str, unit: str | None) -> None:
+    assert freetext.unit_of_word(word) == unit
+
+
+def test_items_written_as_labelled_fields_of_a_web_form() -> None:
+    text = (
+        "Nouvelle commande depuis le site :\n\nProduit : Gants nitrile taille M\nRéférence : GN-M-100\n"
+        "Quantité : 20 boîtes\nPrix unitaire : 4,90 € HT\n\nProduit : Masques FFP2\nQuantité : 10\n"
+        "Prix : 12,50 €\n\nTotal : 223,00 €\nDate : 09/11/2026\n"
+    )
+    assert lines(text) == [
+        (Decimal(20), "BOX", "Gants nitrile taille M", "GN-M-100", Decimal("4.90")),
+        (Decimal(10), None, "Masques FFP2", None, Decimal("12.50")),
+    ]
+    assert lines("Date : 09/11/2026\nQuantité : 3\nTotal : 12,00 €") == []  # no product: no line
+
+
+def test_more_sentences_with_items() -> None:
+    assert lines("Bonjour, j'ai besoin de 150 mètres de câble 3G1.5 et de 2 tourets de 500 m de U1000R2V 5G6.") == [
+        (Decimal(150), "M", "câble 3G1.5", None, None),
+        (Decimal(2), "ROL", "500 m de U1000R2V 5G6", None, None),
+    ]
+    assert lines("We'd like to order 250 units of SKU AB-1234 and 100 units of SKU AB-5678 at the agreed price.") == [
+        (Decimal(250), "PCE", "AB-1234", "AB-1234", None),
+        (Decimal(100), "PCE", "AB-5678", "AB-5678", None),
+    ]
+    # a plain noun right after an ordering verb is read, for a person to check
+    found = freetext.order_lines("Nous sommes 12 à manger le midi et il nous faudrait 6 plateaux repas pour jeudi.")
+    assert [(line.quantity, line.description, line.confidence) for line in found] == [
+        (Decimal(6), "plateaux repas", 0.85)
+    ]
+    assert lines("Suite à notre appel, voici la commande pour nos 2 magasins.") == []
