@@ -10,7 +10,7 @@ from decimal import Decimal
 from matching.fuzzy import Candidate, ProductIndex
 from matching.normalize import fast_fold, norm_code, norm_siret, norm_vat, split_prefix, word_set
 from orderintake.domain import Customer, PriceRow, Product
-from orderintake.masterdata import MasterData
+from orderintake.masterdata import MasterData, bulk_load
 
 # Legal forms and words that many company names share: they do not tell customers apart.
 COMPANY_WORDS = word_set(
@@ -56,13 +56,29 @@ def distinctive_name(name: str) -> list[str]:
     return words or [w for w in name_tokens(name) if len(w) > 1]
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _digits(text: str) -> str:
+    return text if text.isdecimal() and text.isascii() else _NOT_DIGIT.sub("", text)
+
+
+def _add_to(index: dict[str, tuple[str, ...]], key: str, sku: str) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = (sku,)
+    elif sku not in found:
+        index[key] = (*found, sku)
+
+
 class Catalog:
     def __init__(self) -> None:
         self.products: dict[str, Product] = {}
         self.customers: dict[str, Customer] = {}
         self.by_ean: dict[str, str] = {}
-        self.by_code: dict[str, set[str]] = defaultdict(set)  # normalised sku -> skus
-        self.by_ref: dict[str, set[str]] = defaultdict(set)  # normalised sku without brand prefix -> skus
+        # tuples rather than sets: one per product, and nearly all hold a single sku
+        self.by_code: dict[str, tuple[str, ...]] = {}  # normalised sku -> skus
+        self.by_ref: dict[str, tuple[str, ...]] = {}  # normalised sku without brand prefix -> skus
         self.items: dict[tuple[str, str], str] = {}  # (customer_id, normalised customer sku) -> sku
         self.item_owners: dict[str, set[str]] = defaultdict(set)  # normalised customer sku -> customer ids
         self.prices: dict[tuple[str, str], list[PriceRow]] = defaultdict(list)  # (price list, sku) -> rows
@@ -86,33 +102,36 @@ class Catalog:
 
     @classmethod
     def from_master(cls, master: MasterData) -> Catalog:
-        catalog = cls()
-        for product in master.products:
-            catalog.add_product(product)
-        for customer in master.customers:
-            catalog.add_customer(customer)
-        for item in master.customer_items:
-            key = norm_code(item.customer_sku)
-            if key and item.sku in catalog.products:
-                catalog.items[(item.customer_id, key)] = item.sku
-                catalog.item_owners[key].add(item.customer_id)
-        for row in master.price_rows:
-            catalog.prices[(row.price_list, row.sku)].append(row)
-            catalog.lists_of_sku[row.sku].add(row.price_list)
-        for rows in catalog.prices.values():
-            rows.sort(key=lambda r: r.min_qty)
-        catalog.product_index.freeze()
+        with bulk_load():
+            catalog = cls()
+            for product in master.products:
+                catalog.add_product(product)
+            for customer in master.customers:
+                catalog.add_customer(customer)
+            for item in master.customer_items:
+                key = norm_code(item.customer_sku)
+                if key and item.sku in catalog.products:
+                    catalog.items[(item.customer_id, key)] = item.sku
+                    catalog.item_owners[key].add(item.customer_id)
+            for row in master.price_rows:
+                catalog.prices[(row.price_list, row.sku)].append(row)
+                catalog.lists_of_sku[row.sku].add(row.price_list)
+            for rows in catalog.prices.values():
+                if len(rows) > 1:
+                    rows.sort(key=lambda r: r.min_qty)
+            catalog.product_index.freeze()
         return catalog
 
     def add_product(self, product: Product) -> None:
-        self.products[product.sku] = product
+        sku = product.sku
+        self.products[sku] = product
         if product.ean:
-            self.by_ean[re.sub(r"\D", "", product.ean).lstrip("0")] = product.sku
-        self.by_code[norm_code(product.sku)].add(product.sku)
-        split = split_prefix(product.sku)
+            self.by_ean[_digits(product.ean).lstrip("0")] = sku
+        _add_to(self.by_code, norm_code(sku), sku)
+        split = split_prefix(sku)
         if split:
-            self.by_ref[split[1]].add(product.sku)
-        self.product_index.add(product.sku, product.name, product.unit, split[0] if split else "")
+            _add_to(self.by_ref, split[1], sku)
+        self.product_index.add(sku, product.name, product.unit, split[0] if split else "")
 
     def add_customer(self, customer: Customer) -> None:
         cid = customer.customer_id
@@ -149,7 +168,7 @@ class Catalog:
     # ------------------------------------------------------------------ products
 
     def product_by_ean(self, code: str | None) -> str | None:
-        digits = re.sub(r"\D", "", code or "")
+        digits = _digits(code or "")
         return self.by_ean.get(digits.lstrip("0")) if digits else None
 
     def products_by_code(self, code: str | None) -> set[str]:
@@ -157,10 +176,7 @@ class Catalog:
         key = norm_code(code)
         if not key:
             return set()
-        found = set(self.by_code.get(key, set()))
-        if not found:
-            found = set(self.by_ref.get(key, set()))
-        return found
+        return set(self.by_code.get(key) or self.by_ref.get(key) or ())
 
     def customer_item(self, customer_id: str | None, customer_sku: str | None) -> str | None:
         if not customer_id or not customer_sku:

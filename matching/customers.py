@@ -28,6 +28,10 @@ from matching.normalize import (
     norm_code,
     norm_siret,
     norm_vat,
+    siren_of_vat,
+    valid_siren,
+    valid_siret,
+    valid_vat,
 )
 from orderintake.domain import Order
 
@@ -161,17 +165,21 @@ def collect_evidence(
                 f"customer number {m.group(1)}",
             )
 
-    # VAT, SIRET, SIREN
-    for vat in hints.vat_numbers:
-        add(catalog.by_vat.get(norm_vat(vat)), "vat", W_VAT, f"VAT {vat}")
-    for m in VAT_IN_TEXT.finditer(text.upper()):
-        add(catalog.by_vat.get(norm_vat(m.group(1))), "vat", W_VAT, f"VAT {norm_vat(m.group(1))}")
+    # VAT, SIRET, SIREN: only numbers whose check key is right count (a misread digit names nobody)
+    vats = [norm_vat(vat) for vat in hints.vat_numbers]
+    vats += [norm_vat(m.group(1)) for m in VAT_IN_TEXT.finditer(text.upper())]
+    for vat in dict.fromkeys(v for v in vats if valid_vat(v)):
+        found = catalog.by_vat.get(vat)
+        add(found, "vat", W_VAT, f"VAT {vat}")
+        siren = siren_of_vat(vat)
+        if not found and siren:  # a customer known by its SIRET but not its VAT number
+            add(catalog.by_siren.get(siren), "siren", W_SIREN, f"SIREN {siren} (VAT {vat})")
     sirets = [norm_siret(s) for s in hints.sirets]
     sirets += [norm_siret(m.group(1)) for m in SIRET_IN_TEXT.finditer(text)]
-    for siret in sirets:
-        if len(siret) == 14 and siret in catalog.by_siret:
+    for siret in dict.fromkeys(sirets):
+        if valid_siret(siret) and siret in catalog.by_siret:
             add(catalog.by_siret[siret], "siret", W_SIRET, f"SIRET {siret}")
-        elif len(siret) in (9, 14) and _luhn(siret[:9]):
+        elif len(siret) in (9, 14) and valid_siren(siret[:9]):
             add(catalog.by_siren.get(siret[:9]), "siren", W_SIREN, f"SIREN {siret[:9]}")
 
     # e-mail and web domains: the sender's, then any in the text
@@ -210,16 +218,6 @@ def _customers_of_domain(catalog: Catalog, domain: str) -> set[str]:
         if found:
             return found
     return set()
-
-
-def _luhn(digits: str) -> bool:
-    if not digits.isdigit():
-        return False
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = int(d) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
 
 
 def _item_evidence(order: Order, catalog: Catalog) -> list[Evidence]:
@@ -337,13 +335,24 @@ def _partial_name(catalog: Catalog, words: list[str], positions: dict[str, list[
 def _acronym_evidence(text: str, catalog: Catalog) -> list[Evidence]:
     out = []
     for acronym in sorted({m.group(1).lower() for m in _ACRONYM.finditer(text)}):
-        # 'HEM' is Hainaut Élec Maintenance's initials but also the town in 'Commune de Hem'
         owners = catalog.by_acronym.get(acronym, set())
+        if len(owners) > 1:
+            # 'HFM' is Habitat Flandre Métropole's own name (hfm-habitat.fr) and, by chance, the
+            # initials of Hôtel Fontaine Mâcon: the customer that uses it as a name owns it
+            owners = {cid for cid in owners if _uses_acronym(catalog, cid, acronym)}
+        # 'HEM' is Hainaut Élec Maintenance's initials but also the town in 'Commune de Hem'
         if len(owners) == 1 and not catalog.by_name_word.get(acronym, set()) - owners:
             cid = next(iter(owners))
             weight = W_ACRONYM_DOMAIN if acronym in catalog.domain_labels.get(cid, set()) else W_ACRONYM
             out.append(Evidence(cid, "acronym", weight, f"'{acronym.upper()}' in the document"))
     return out
+
+
+def _uses_acronym(catalog: Catalog, cid: str, acronym: str) -> bool:
+    """The customer writes the acronym itself: in its e-mail domain or in capitals in its name."""
+    if acronym in catalog.domain_labels.get(cid, set()):
+        return True
+    return acronym.upper() in re.findall(r"\b[A-Z]{3,5}\b", catalog.customers[cid].name)
 
 
 def _address_evidence(addresses: list[str], text: str, catalog: Catalog) -> list[Evidence]:

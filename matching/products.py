@@ -25,7 +25,9 @@ SURE_SCORE = 0.8  # a description match is near-certain from this score...
 SURE_GAP = 0.06  # ...when the runner-up is this far behind
 EXACT_SCORE = 0.97  # the whole product name written out: near-certain with a smaller lead
 EXACT_GAP = 0.03
+OPEN_COVERAGE = 0.95  # a text this fully explained by several products leaves their differences open
 SURE, UNSURE = 0.95, 0.6  # line confidence of a near-certain / an uncertain description match
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 CODE_WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-./]*[A-Za-z0-9])?")
 
 
@@ -205,6 +207,7 @@ def _fuzzy(catalog: Catalog, line: _Line) -> LineMatch:
         )
     best = found[0]
     close = [c.sku for c in found if best.score - c.score < AMBIGUOUS_GAP]
+    close += _left_open(catalog, line, found, close)
     if len(close) > 1:
         by_price = _by_price(catalog, close, line)
         if by_price:
@@ -250,6 +253,34 @@ def _fuzzy(catalog: Catalog, line: _Line) -> LineMatch:
         f"article reconnu d'après la désignation seulement, à vérifier (score {_fr(best.score)}"
         + (f" ; ensuite : {found[1].sku} ({_fr(found[1].score)}))" if runner else ")"),
     )
+
+
+def _left_open(catalog: Catalog, line: _Line, found: list[Candidate], close: list[str]) -> list[str]:
+    """Candidates that explain the text as fully as the best one and differ from it by a size or a
+    count the customer did not give (30 µ or 50 µ, a box of 200 or of 500): as plausible as the best,
+    however much shorter its name is."""
+    best = found[0]
+    if best.coverage < OPEN_COVERAGE:
+        return []
+    index = catalog.product_index
+    mine = index.unmentioned_numbers(line.text, best.sku)
+    if not mine:
+        return []
+    out = []
+    for other in found[1:]:
+        if other.sku in close or other.coverage < best.coverage:
+            continue
+        theirs = index.unmentioned_numbers(line.text, other.sku)
+        # the same kinds of numbers with other values: another size of the same product; other kinds
+        # ('3422' against '5G2,5') tell another product, which the shorter name may rightly win
+        if theirs != mine and _kinds(theirs) == _kinds(mine):
+            out.append(other.sku)
+    return out
+
+
+def _kinds(numbers: frozenset[str]) -> list[str]:
+    """'30', '25', '100000mm', 'u1000' -> '#', '#', '#mm', 'u#'."""
+    return sorted(_NUMBER.sub("#", n) for n in numbers)
 
 
 def _fr(score: float) -> str:

@@ -438,3 +438,165 @@ def test_another_code_column_is_tried_before_the_description(catalog: Catalog) -
     assert found.status == "matched" and found.sku == "SCH-A9F74216"
     nothing = match_line(catalog, None, "CAT-ELEC", "article divers", other_codes=("ZZZ-999",))
     assert nothing.sku is None
+
+
+# ----------------------------------------------------------------------------- identifiers checked by their keys
+
+
+def test_a_vat_or_siret_with_a_wrong_check_key_is_no_evidence(catalog: Catalog) -> None:
+    # C001's numbers with one digit misread: the key no longer fits, so they name nobody
+    assert identify_customer(order_with(vat_numbers=["FR76790571039"]), catalog).customer_id is None
+    assert identify_customer(order_with(text="TVA FR76 790 571 039"), catalog).customer_id is None
+    assert identify_customer(order_with(sirets=["790 571 039 02845"]), catalog).customer_id is None
+    assert identify_customer(order_with(text="SIREN 790 571 039"), catalog).customer_id is None
+    # a SIRET whose establishment part is misread still holds a valid SIREN: that, and only that, counts
+    found = identify_customer(order_with(sirets=["790 571 038 02846"]), catalog)
+    assert {ev.signal for ev in found.evidence} == {"siren"}
+
+
+def test_a_valid_french_vat_number_finds_a_customer_known_by_its_siret() -> None:
+    customer = Customer(customer_id="S1", name="Maçonnerie Lambert", siret="79057103802845")
+    catalog = Catalog.from_master(MasterData([], [customer], [], []))
+    assert identify_customer(order_with(text="N° TVA : FR 76 790571038"), catalog).customer_id == "S1"
+
+
+def test_swiss_vat_number_with_its_tax_word() -> None:
+    customer = Customer(customer_id="CH1", name="Restaurant du Lac SA", vat_number="CHE-113.124.793 MWST")
+    catalog = Catalog.from_master(MasterData([], [customer], [], []))
+    assert identify_customer(order_with(text="UID CHE-113.124.793 MWST"), catalog).customer_id == "CH1"
+    assert identify_customer(order_with(text="UID CHE-113.124.794 MWST"), catalog).customer_id is None
+
+
+def test_an_acronym_belongs_to_the_customer_whose_domain_uses_it() -> None:
+    customers = [
+        Customer(customer_id="OPH", name="Habitat Flandre Métropole", email_domains=["hfm-habitat.fr"]),
+        Customer(customer_id="HOT", name="Hôtel Fontaine Mâcon", email_domains=["fontaine-macon.fr"]),
+    ]
+    catalog = Catalog.from_master(MasterData([], customers, [], []))
+    found = identify_customer(order_with(text="Commande HFM-CA-2026-1774\nLivraison HFM - Résidence"), catalog)
+    assert [(ev.customer_id, ev.signal) for ev in found.evidence] == [("OPH", "acronym")]
+    assert found.customer_id is None  # an acronym alone is not enough to name a customer
+
+
+# ----------------------------------------------------------------------------- other languages, sizes left open
+
+PACKAGING = [
+    product("GHA-500", "Gel hydroalcoolique flacon pompe 500 ml"),
+    product("GHA-5L", "Gel hydroalcoolique bidon 5 L"),
+    product("LAV-BL", "Lavette microfibre 40 x 40 cm bleue"),
+    product("LAV-RG", "Lavette microfibre 40 x 40 cm rouge"),
+    product("SPB-N30", "Sac poubelle 110 L noir 30 µ - rouleau de 25", unit="ROL"),
+    product("SPB-N50", "Sac poubelle 110 L noir 50 µ renforcé - rouleau de 25", unit="ROL"),
+    product("SPB-50", "Sac poubelle 50 L noir 25 µ - rouleau de 25", unit="ROL"),
+    product("PIZ-KR", "Boîte pizza kraft 33 cm (vendue par paquet de 100)"),
+    product("PIZ-BL", "Boîte pizza blanche 33 cm (vendue par paquet de 100)"),
+    product("PIZ-29", "Boîte pizza kraft 29 cm (vendue par paquet de 100)"),
+    product("GT-VIN-M", "Gant vinyle transparent taille M - boîte de 100", unit="BOX"),
+    product("GT-NIT-M", "Gant nitrile bleu taille M - boîte de 100", unit="BOX"),
+    product("SAC-BAG", "Sachet baguette kraft 9 x 4 x 55 cm - colis de 1000", unit="CAR"),
+    product("SAC-VIEN", "Sachet viennoiserie blanc 14 x 21 cm - colis de 1000", unit="CAR"),
+    product("BAL-750", "Barquette aluminium 750 ml - carton de 100", unit="CAR"),
+    product("BAL-500", "Barquette aluminium 500 ml - carton de 100", unit="CAR"),
+]
+
+
+@pytest.fixture(scope="module")
+def packaging() -> Catalog:
+    return Catalog.from_master(MasterData(PACKAGING, [], [], []))
+
+
+@pytest.mark.parametrize(
+    ("text", "sku"),
+    [
+        ("hand sanitizer gel 500 ml pump bottles", "GHA-500"),  # English
+        ("blue microfibre cloths", "LAV-BL"),
+        ("Händedesinfektionsgel Pumpflasche 500 ml", "GHA-500"),  # German compounds
+        ("Vinylhandschuhe Gr. M", "GT-VIN-M"),
+        ("Aluminium schaal 750 ml (doos 100)", "BAL-750"),  # Dutch
+    ],
+)
+def test_descriptions_in_other_languages_meet_the_french_catalogue(
+    packaging: Catalog, text: str, sku: str
+) -> None:
+    found = match(packaging, None, text)
+    assert (found.status, found.sku) == ("matched", sku)
+
+
+def test_a_dutch_compound_with_a_size_left_open_is_ambiguous(packaging: Catalog) -> None:
+    found = match(packaging, None, "Pizzadoos 33 cm")  # pizza + doos (box): kraft or white?
+    assert found.status == "ambiguous" and set(found.candidates) == {"PIZ-KR", "PIZ-BL"}
+
+
+def test_a_thickness_the_customer_did_not_give_leaves_the_choice_open(packaging: Catalog) -> None:
+    # both bags are black and 110 litres: 30 µ or 50 µ is the customer's to say
+    found = match(packaging, None, "black bin bags 110 litres")
+    assert found.status == "ambiguous" and set(found.candidates) == {"SPB-N30", "SPB-N50"}
+    found = match(packaging, None, "sac poubelle 110 L noir renforcé")
+    assert found.sku == "SPB-N50"
+    found = match(packaging, None, "black bin bags 50 litres")
+    assert (found.status, found.sku) == ("matched", "SPB-50")
+
+
+def test_dimensions_and_pack_counts_written_any_way(packaging: Catalog) -> None:
+    assert tokens("Sachet baguette 9x4x55") == tokens("sachet baguette 9 x 4 x 55")
+    assert tokens("4x40 x200") == tokens("4x40 x 200") == ["4x40", "200"]  # a size and a pack of 200
+    assert tokens("sac 110 litres") == tokens("sac 110 l") == tokens("sac 110 L")
+    found = match(packaging, "BAL-750", "Barquettes alu 750 ml (x100)")
+    assert found.sku == "BAL-750" and found.confidence == 1.0  # 'x100' is its carton of 100
+    found = match(packaging, "SAC-BAG", "Sachet baguette kraft 9x4x55")
+    assert found.sku == "SAC-BAG" and found.confidence == 1.0
+
+
+# ----------------------------------------------------------------------------- the index at scale
+
+
+def synthetic_catalog(count: int, seed: int = 3) -> list[Product]:
+    """Names with many near neighbours: the same words in other sizes, colours, brands and packs."""
+    import random
+
+    rnd = random.Random(seed)
+    nouns = ["Gobelet carton", "Sac kraft", "Gant nitrile", "Barquette aluminium", "Serviette ouate", "Couvercle"]
+    colours = ["blanc", "noir", "kraft", "bleu", "rouge", "vert"]
+    brands = ["Ecopack", "Biopac", "Alpipack", "Vitalis", "Sanitex"]
+    out = []
+    for i in range(count):
+        name = (
+            f"{rnd.choice(nouns)} {rnd.choice(colours)} {rnd.choice([10, 20, 25, 30, 40, 50])} cl "
+            f"{rnd.choice(brands)} - carton de {rnd.choice([50, 100, 250, 500, 1000])} réf. {i:05d}"
+        )
+        out.append(product(f"SYN-{i:05d}", name, unit="CAR"))
+    return out
+
+
+def test_the_shortlist_never_misses_the_best_product() -> None:
+    """The vectorised shortlist scores a few products in full; a brute-force scoring of every
+    product must not find a better one."""
+    products = synthetic_catalog(1500)
+    catalog = Catalog.from_master(MasterData(products, [], [], []))
+    index = catalog.product_index
+    queries = [
+        "gobelet blanc 20cl ecopack",
+        "Sac kraft noir 50 cl",
+        "gant nitril bleu biopac carton 100",
+        "barq. alu 25 cl",
+        "COUVERCLE VERT 40 CL ALPIPACK",
+        "serviette rouge sanitex 1000",
+        "vitalis kraft 30 cl gobelets",
+    ]
+    for text in queries:
+        found = catalog.search(text, "CAR", limit=6)
+        brute = max(index.score_sku(text, p.sku, "CAR") for p in products)
+        assert found and found[0].score == brute, text
+
+
+def test_the_catalogue_loads_without_leaving_the_garbage_collector_off(tmp_path: Path) -> None:
+    import gc
+
+    rows = ["sku,ean,name,unit,pack_size,list_price,stock,lead_time_days,active"]
+    rows += [f"P{i},,Article {i} blanc 20 cl,PCE,1,{i % 97}.5,10,2,1" for i in range(300)]
+    (tmp_path / "products.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "customers.csv").write_text("customer_id,name\nC1,Client Un\n")
+    assert gc.isenabled()
+    catalog = Catalog.from_master(load_dir(tmp_path))
+    assert gc.isenabled() and len(catalog.products) == 300
+    assert match(catalog, None, "article 17 blanc 20cl").sku == "P17"
