@@ -81,9 +81,10 @@ def main() -> None:
             share = sum(bucket) / len(bucket)
             print(f"{low:>5.2f} - {min(high, 1.0):<5.2f} {len(bucket):>8} {sum(bucket):>7} {share:>9.3f}")
     confident_wrong = [what for conf, right, what in values if conf >= 0.95 and not right]
-    high = [right for conf, right, _ in values if conf >= 0.95]
-    if high:
-        print(f"confidence >= 0.95: {sum(high)}/{len(high)} right = {sum(high) / len(high):.4f} (target >= 0.99)")
+    confident = [right for conf, right, _ in values if conf >= 0.95]
+    if confident:
+        share = sum(confident) / len(confident)
+        print(f"confidence >= 0.95: {sum(confident)}/{len(confident)} right = {share:.4f} (target >= 0.99)")
     for what in confident_wrong:
         print("  wrong at >= 0.95:", what)
 

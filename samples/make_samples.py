@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -76,7 +77,7 @@ PRICE_LISTS = [
 
 def write_catalog() -> None:
     CATALOG.mkdir(exist_ok=True)
-    tables = {
+    tables: dict[str, tuple[str, Sequence[Sequence[object]]]] = {
         "products.csv": ("sku,ean,name,unit,pack_size,list_price,stock,lead_time_days,active", PRODUCTS),
         "customers.csv": ("customer_id,name,vat_number,siret,email_domains,address,currency,price_list,"
                           "payment_terms,credit_limit,outstanding", CUSTOMERS),
