@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractors.layout import header_roles
-from extractors.parsing import find_dates, parse_number
+from extractors.parsing import WEEKDAYS, find_dates, parse_number
 from orderintake.domain import Order, Provenance
 
 # ------------------------------------------------------------------------------ text model
@@ -426,6 +426,30 @@ def _sentence_delivery(doc: _Doc) -> _Found | None:
         line = flat.count("\n", 0, span[0])
         start = span[0] - doc.offsets[line]
         return _Found(date, 1.0, line, start, start + span[1] - span[0])
+    return None
+
+
+# up to two words between the label and the day: 'Délai impératif : jeudi', 'Livraison souhaitée pour lundi'
+_DAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_WEEKDAY_VALUE = re.compile(r"[^\w\n]*(?:[a-z'’]+[^\w\n]+){0,2}?(" + _DAY_NAMES + r")\b")
+
+_WEEKDAY_RANGE = re.compile(r"\s*(?:au|a|to|bis|tot|-|–)\s*(?:" + _DAY_NAMES + r")\b")
+
+
+def _weekday_delivery(doc: _Doc, order_date: _Found | None) -> _Found | None:
+    """'Délai impératif : jeudi' with no date: the first such day after the order date.
+
+    Low score: the day is read, the week is inferred, so the reviewer confirms it."""
+    if order_date is None or not isinstance(order_date.value, dt.date):
+        return None
+    for index, folded in enumerate(doc.folded):
+        for pattern in _DELIVERY_STRONG:
+            for match in pattern.finditer(folded):
+                day = _WEEKDAY_VALUE.match(folded, match.end())
+                if day is None or _WEEKDAY_RANGE.match(folded, day.end()):
+                    continue  # 'livraison du lundi au vendredi': opening days, not a date
+                ahead = (WEEKDAYS[day.group(1)] - order_date.value.weekday() - 1) % 7 + 1
+                return _Found(order_date.value + dt.timedelta(days=ahead), 1.0, index, day.start(1), day.end(1))
     return None
 
 
@@ -1095,6 +1119,8 @@ def find_header_fields(text: str, order: Order, source: str = "") -> None:
     ):
         delivery = None  # one date read twice: it is the order's date
     delivery = _plausible_delivery(delivery, order_date)
+    if delivery is None:
+        delivery = _weekday_delivery(doc, order_date)
     put("order_date", order_date)
     put("requested_delivery_date", delivery)
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractors import nlp
-from extractors.parsing import MONTHS, find_dates, is_valid_ean, normalize_unit, parse_number
+from extractors.parsing import MONTHS, WEEKDAYS, find_dates, is_valid_ean, normalize_unit, parse_number
 from orderintake.domain import OrderLine, Provenance
 
 MAX_QUANTITY = Decimal(100000)
@@ -282,37 +282,6 @@ _EMAIL_URL = re.compile(r"(?<!\S)[^\s@]*[^\s@(<\[]@\S+|https?://\S+|www\.\S+")
 _CODEISH_PLUS = re.compile(r"[jJ]\s?\+\s?\d+|\+\d+")
 _POSTCODE_CITY = re.compile(r"(?<![\w.,/-])(?:[A-Za-z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+(?=[A-ZÀ-Ý])")
 
-WEEKDAYS: dict[str, int] = {
-    "lundi": 0,
-    "mardi": 1,
-    "mercredi": 2,
-    "jeudi": 3,
-    "vendredi": 4,
-    "samedi": 5,
-    "dimanche": 6,
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-    "montag": 0,
-    "dienstag": 1,
-    "mittwoch": 2,
-    "donnerstag": 3,
-    "freitag": 4,
-    "samstag": 5,
-    "sonnabend": 5,
-    "sonntag": 6,
-    "maandag": 0,
-    "dinsdag": 1,
-    "woensdag": 2,
-    "donderdag": 3,
-    "vrijdag": 4,
-    "zaterdag": 5,
-    "zondag": 6,
-}
 _WEEKDAY_WORDS = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _WEEKDAY = re.compile(
     rf"(?<![\w])(?:(?:prochain|next|this|ce|volgende|deze|komende|nachsten|nachster|kommenden|diesen)\s+)?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from matching.address import mend_address
 from matching.catalog import Catalog
 from matching.customers import CustomerMatch, identify_customer
 from matching.history import OrderHistory
@@ -20,6 +21,9 @@ MATCH_SOURCES = {"customer_item", "sku", "ean", "ref", "code_in_description", "f
 # catalogue paths that name a product exactly: a lesson that disagrees with one is not applied unseen
 EXACT_SOURCES = {"customer_item", "sku", "ean"}
 NOTE_PREFIX = "Client : "
+ADDRESS_NOTE = "Adresse de livraison : "
+# documents read by OCR, whose delivery address may carry OCR slips worth mending from master data
+OCR_KINDS = {"image", "pdf_scan"}
 TOLERANCE_NOTE = "Tolérance "
 # sub-row labels that introduce an article code ("Votre réf.", "Lief.-Art.-Nr.", "Item no"), not a date or a note
 CODE_LABEL = re.compile(r"(?i)r[ée]f|art|code|sku|item|\bn[°or]|nr\b")
@@ -50,6 +54,7 @@ def match_order(
     if order.currency is None and order.customer_id and order.lines:
         order.currency = catalog.customers[order.customer_id].currency
     _note_customer(order, customer, catalog)
+    _mend_address(order, catalog)
 
     matches: list[LineMatch | None] = []
     for index, (line, first) in enumerate(zip(order.lines, first_pass, strict=True), start=1):
@@ -210,6 +215,17 @@ def _unique(anomalies: list[Anomaly]) -> list[Anomaly]:
             seen.add(key)
             out.append(a)
     return out
+
+
+def _mend_address(order: Order, catalog: Catalog) -> None:
+    """Mend OCR slips in the delivery address from the customer's master address, and say so."""
+    if order.document_kind not in OCR_KINDS or not order.delivery_address or order.customer_id is None:
+        return
+    mended, changes = mend_address(order.delivery_address, catalog.customers[order.customer_id])
+    if changes:
+        order.delivery_address = mended
+        what = " ; ".join(f"« {read} » → « {known} »" for read, known in changes)
+        order.notes.append(f"{ADDRESS_NOTE}lu {what} (orthographe de la fiche client)")
 
 
 def _note_customer(order: Order, customer: CustomerMatch, catalog: Catalog) -> None:

@@ -254,3 +254,20 @@ def test_inline_address_continued_on_the_next_line() -> None:
 def test_empty_text_changes_nothing() -> None:
     order = read("")
     assert order.po_number is None and order.order_date is None and order.customer_hints.names == []
+
+
+def test_delivery_day_without_a_date_is_the_next_such_day_after_the_order_date_and_unsure() -> None:
+    # 9 November 2026 is a Monday; the stamp over the rest of the line left only the day readable
+    order = read("N° de commande ESP-26-0719\nDate 9 novembre 2026\nDélai impératif jeudi. L?2 ne 'emibsre 2026\n")
+    assert order.requested_delivery_date == dt.date(2026, 11, 12)
+    assert order.confidence["requested_delivery_date"] < 0.95  # inferred week: the reviewer confirms
+    # the same day as the order's is a week later, never the order day itself
+    assert read("Date : 12/11/2026\nLivraison souhaitée pour jeudi\n").requested_delivery_date == dt.date(2026, 11, 19)
+    assert read("Date : 12/11/2026\nDelivery on Monday\n").requested_delivery_date == dt.date(2026, 11, 16)
+
+
+def test_opening_days_are_not_a_delivery_date() -> None:
+    order = read("Date : 12/11/2026\nLivraison le lundi au vendredi de 8h à 17h\n")
+    assert order.requested_delivery_date is None
+    # a printed date wins over a day name
+    assert read("Date : 12/11/2026\nLivraison le jeudi 26/11/2026\n").requested_delivery_date == dt.date(2026, 11, 26)

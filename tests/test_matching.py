@@ -600,3 +600,32 @@ def test_the_catalogue_loads_without_leaving_the_garbage_collector_off(tmp_path:
     catalog = Catalog.from_master(load_dir(tmp_path))
     assert gc.isenabled() and len(catalog.products) == 300
     assert match(catalog, None, "article 17 blanc 20cl").sku == "P17"
+
+
+# ----------------------------------------------------------------------------- delivery address
+
+
+def test_ocr_slips_in_the_delivery_address_take_the_customers_spelling(catalog: Catalog) -> None:
+    order = Order(
+        document_kind="image",
+        delivery_address="SARL Durand Electriclté, 14 rue du Molinal, 59000 Lille",
+        customer_hints=CustomerHints(vat_numbers=["FR76790571038"]),
+    )
+    match_order(order, catalog, MemoryHistory())
+    assert order.customer_id == "C001"
+    assert order.delivery_address == "SARL Durand Électricité, 14 rue du Molinel, 59000 Lille"
+    assert any("Molinal" in note and "Molinel" in note for note in order.notes)
+    # matching again changes nothing more
+    match_order(order, catalog, MemoryHistory())
+    assert order.delivery_address == "SARL Durand Électricité, 14 rue du Molinel, 59000 Lille"
+
+
+def test_another_place_or_a_typed_address_is_left_as_written(catalog: Catalog) -> None:
+    hints = CustomerHints(vat_numbers=["FR76790571038"])
+    site_address = "Chantier Gare, 16 rue du Molinel, 59000 Lille"
+    site = Order(document_kind="image", delivery_address=site_address, customer_hints=hints)
+    match_order(site, catalog, MemoryHistory())
+    assert site.delivery_address == site_address  # 16 is not 14: another door
+    typed = Order(document_kind="pdf", delivery_address="14 rue du Molinal, 59000 Lille", customer_hints=hints)
+    match_order(typed, catalog, MemoryHistory())
+    assert typed.delivery_address == "14 rue du Molinal, 59000 Lille"  # not OCR: what the customer typed
