@@ -37,6 +37,10 @@ LINKS = ("s", "en", "n", "e")  # joints of German and Dutch compounds (Toilette-
 ROUGH_MARGIN = 1e-4  # full scores are rounded to 4 decimals: a rough score may be that much below
 MAX_EXPANSIONS = 40  # vocabulary words an abbreviation may stand for
 Q_SHARE, P_SHARE = 0.7, 0.3  # weight of "the text is explained" and "the name is mentioned" in a score
+OCR_DEGREE = 0.75  # a code read through an OCR look-alike ('ic6on' for 'ic60n')
+# Letters OCR and handwriting confuse with digits. A cable section is canonical 'NxS' whatever its
+# writing ('3G2,5' -> '3x2.5'), so its 'x' stands for a 'G' that a scan may show as '6'.
+_OCR_SHAPE = str.maketrans("oqilzsgbx", "001125686")
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
@@ -103,6 +107,7 @@ class ProductIndex:
         self._numeric: list[bool] = []  # per word id
         self._by_number: dict[str, list[str]] = {}
         self._by_initial: dict[str, list[str]] = {}  # word vocabulary by first letter
+        self._by_shape: dict[str, list[int]] = {}  # codes by their OCR shape (see _ocr_shape)
         self._expansions: dict[str, dict[int, float]] = {}
         self._term_cache: dict[str, list[_Term]] = {}
 
@@ -204,6 +209,11 @@ class ProductIndex:
             if num is not None and num != word:
                 by_number[num].append(word)
         self._by_number, self._by_initial = dict(by_number), dict(by_initial)
+        by_shape: dict[str, list[int]] = defaultdict(list)
+        for i, (word, numeric) in enumerate(zip(self._vocab, self._numeric, strict=True)):
+            if numeric and len(word) >= 4:
+                by_shape[_ocr_shape(word)].append(i)
+        self._by_shape = dict(by_shape)
         self._expansions = {}
         self._term_cache = {}
         self._frozen = True
@@ -233,6 +243,9 @@ class ProductIndex:
         own = self._ids.get(token)
         if own is not None:
             found[own] = 1.0
+        elif len(token) >= 4 and is_numeric_token(token):  # a code misread: 'ic6on', '362.5' for '3g2,5'
+            for other_id in self._by_shape.get(_ocr_shape(token), []):
+                found.setdefault(other_id, OCR_DEGREE)
         if is_numeric_token(token):
             if token.isdigit() or number_of(token) == token:
                 for other in self._by_number.get(token, []):  # '16' written for 'd16' or '16a'
@@ -491,6 +504,11 @@ class ProductIndex:
             score *= 0.9
             q_cov *= 0.9  # a product sold in another unit explains the line less
         return round(score, 4), round(q_cov, 4)
+
+
+def _ocr_shape(token: str) -> str:
+    """A code as OCR may show it: look-alike letters as digits, no punctuation."""
+    return token.translate(_OCR_SHAPE).replace(".", "").replace("-", "")
 
 
 def _best_reading(parts: list[_Reading]) -> tuple[IntArray, FloatArray, FloatArray]:

@@ -629,3 +629,16 @@ def test_another_place_or_a_typed_address_is_left_as_written(catalog: Catalog) -
     typed = Order(document_kind="pdf", delivery_address="14 rue du Molinal, 59000 Lille", customer_hints=hints)
     match_order(typed, catalog, MemoryHistory())
     assert typed.delivery_address == "14 rue du Molinal, 59000 Lille"  # not OCR: what the customer typed
+
+
+def test_codes_misread_by_ocr_still_find_their_product(catalog: Catalog) -> None:
+    # a scan's '6' for the 'G' of 3G2,5: the section still names the 100 m coil of 3G2,5
+    found = match(catalog, text="R2V 362.5 COURONNE 100")
+    assert found.sku == "NEX-R2V3G25C"
+    # a look-alike reading is a doubt, never an exact hit: the line is not certain
+    assert found.score < match(catalog, text="R2V 3G2,5 couronne 100 m").score
+    # 'IC6ON' counts as 'iC60N' (an unknown code of the same length does not), and 2P 16A courbe C
+    # vs B is still told by the other words
+    misread = match(catalog, text="Disjoncteur IC6ON 2P 16A courbe B")
+    assert misread.sku == "SCH-A9F73216"
+    assert misread.score > match(catalog, text="Disjoncteur KX7VW 2P 16A courbe B").score
