@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -361,9 +362,36 @@ class ProductIndex:
         expanded = self._entry(idx).expanded
         missing = []
         for token in dict.fromkeys(w.token for w in query_words(text)):
-            if is_numeric_token(token) and not any(i in expanded for i in self._expand(token)):
+            if is_numeric_token(token) and not self._explained(token, expanded):
                 missing.append(token)
         return missing
+
+    def _explained(self, token: str, expanded: frozenset[int], depth: int = 0) -> bool:
+        """Whether a number word of the customer's is in the product's name, written another way:
+        '4mm' for '4 mm²', '68mm' for 'Ø68 mm', '1p32a' for '1P 32A'."""
+        if any(i in expanded for i in self._expand(token)):
+            return True
+        for other in (token.replace("mm2", "mm"), token.replace("mm", "mm2") if "mm2" not in token else token):
+            i = self._ids.get(other)
+            if other != token and i is not None and i in expanded:
+                return True
+        number = number_of(token)
+        if number is not None and number != token:
+            # the same number in the name, bare or as a diameter ('Ø68' + 'mm'), not as another unit
+            unit = unit_of(token)
+            for i in expanded:
+                word = self._vocab[i]
+                if self._numeric[i] and number_of(word) == number:
+                    theirs = unit_of(word)
+                    if word == number or theirs == unit or {theirs, unit} in ({"mm", "mm2"}, {"d", "mm"}):
+                        return True
+        parts = re.findall(r"\d+(?:\.\d+)?[a-z]*", token)
+        return (
+            depth == 0
+            and len(parts) > 1
+            and "".join(parts) == token
+            and all(self._explained(part, expanded, depth + 1) for part in parts)
+        )
 
     def score_sku(self, text: str, sku: str, unit: str | None = None) -> float:
         """How well `text` describes the product `sku` (0 when the sku is not indexed)."""

@@ -642,3 +642,16 @@ def test_codes_misread_by_ocr_still_find_their_product(catalog: Catalog) -> None
     misread = match(catalog, text="Disjoncteur IC6ON 2P 16A courbe B")
     assert misread.sku == "SCH-A9F73216"
     assert misread.score > match(catalog, text="Disjoncteur KX7VW 2P 16A courbe B").score
+
+
+def test_numbers_written_another_way_still_fit_the_product(catalog: Catalog) -> None:
+    index = catalog.product_index
+    wago = product("WAG-221-612", "Borne de connexion WAGO 221-612 2 conducteurs 0,5-6 mm² boîte de 50", unit="BOX")
+    small = Catalog.from_master(MasterData([wago], [], [], []))
+    assert small.product_index.unexplained_numbers("WAGO 221-612 0.5-6mm", "WAG-221-612") == []  # mm for mm²
+    assert small.product_index.unexplained_numbers("WAGO 221-612 0.5-4mm", "WAG-221-612") == ["0.5-4mm"]
+    assert index.unexplained_numbers("Disjoncteur iC60N 2p16a courbe C", "SCH-A9F74216") == []  # '2P 16A' run together
+    assert index.unexplained_numbers("Gaine ICTA 20mm couronne", "COU-ICTA20100") == []  # 'Ø20' as '20mm'
+    # another rating or size is still a doubt
+    assert index.unexplained_numbers("Disjoncteur iC60N 2p20a courbe C", "SCH-A9F74216") == ["2p20a"]
+    assert index.unexplained_numbers("Disjoncteur iC60N 2P 16mm courbe C", "SCH-A9F74216") == ["16mm"]
