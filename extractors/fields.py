@@ -220,6 +220,28 @@ def _po_code(text: str) -> tuple[str, int] | None:
     return token, match.start(1) + match.group(1).find(token)
 
 
+_ORDER_TITLE = re.compile(
+    r"^(?:bon\s+de\s+commande|commande|demande\s+d'achat|purchase\s+order|order|bestellung|bestelbon|bestelling)\b"
+)
+
+
+def _under_order_title(doc: _Doc, line: int, column: int) -> bool:
+    """A title such as 'BON DE COMMANDE' on one of the two lines above, over the same column."""
+    for above in range(max(0, line - 2), line):
+        for seg in doc.segs[above]:
+            if seg.start - 25 <= column <= seg.end + 25 and _ORDER_TITLE.match(_fold(seg.text)):
+                return True
+    return False
+
+
+def _titled_code(doc: _Doc, line: int, label: re.Match[str], gap: int) -> bool:
+    """An order word opening its block ('Bon de commande', 'Commande', 'Order') with the code right after it."""
+    seg = doc.seg_at(line, label.start())
+    if seg is None or doc.folded[line][seg.start : label.start()].strip() or gap > 3:
+        return False
+    return _ORDER_TITLE.match(label.group(0)) is not None
+
+
 def _find_po(doc: _Doc) -> _Found | None:
     best: _Found | None = None
     for strength, patterns in ((3.0, _PO_STRONG), (1.5, _PO_WEAK)):
@@ -247,8 +269,11 @@ def _find_po(doc: _Doc) -> _Found | None:
                         if where == "below" and words_after:
                             continue
                         score = strength - (0.4 if where == "below" else 0.0) - (0.5 if words_after else 0.0)
+                        if strength < 3 and where == "inline" and _titled_code(doc, index, match, skipped + code[1]):
+                            score = 2.5  # 'BON DE COMMANDE BC-AME-26-0213': the title names its number
                         if pattern.pattern.startswith("(?<!\\S)n"):
-                            score -= 0.5  # a bare "N°" says little
+                            # a bare "N°" says little, unless it stands under the order's title
+                            score = 2.5 if _under_order_title(doc, index, match.start()) else score - 0.5
                         start = region.start + skipped + code[1]
                         found = _Found(code[0], score, region.line, start, start + len(code[0]))
                         if found.better_than(best):
@@ -411,6 +436,13 @@ def _letter_date(doc: _Doc) -> _Found | None:
     return None
 
 
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:pour|avant|d'ici|au plus tard|by|before|until|no later than|bis|spatestens|uiterlijk|voor)\s+"
+    r"(?:le\s+|the\s+|den\s+|zum\s+|op\s+)?(?:[a-z]+\s+)?$"
+)
+_DEADLINE_AFTER = re.compile(r"\s*(?:au plus tard|dernier delai|at the latest|spatestens|uiterlijk)\b")
+
+
 def _sentence_delivery(doc: _Doc) -> _Found | None:
     """A date in a sentence about delivery ('livrer ... pour le lundi 9 novembre 2026')."""
     flat = "\n".join(doc.folded)
@@ -425,7 +457,9 @@ def _sentence_delivery(doc: _Doc) -> _Found | None:
             continue
         line = flat.count("\n", 0, span[0])
         start = span[0] - doc.offsets[line]
-        return _Found(date, 1.0, line, start, start + span[1] - span[0])
+        # 'livrer ... pour le lundi 9 novembre 2026 au plus tard': the date is the delivery's own
+        tight = _DEADLINE_BEFORE.search(between) or _DEADLINE_AFTER.match(flat[span[1] : span[1] + 30])
+        return _Found(date, 2.5 if tight else 1.0, line, start, start + span[1] - span[0])
     return None
 
 
@@ -468,7 +502,7 @@ def _first_any_date(doc: _Doc, exclude: set[dt.date]) -> _Found | None:
 
 _CURRENCY_LABEL = re.compile(r"\b(?:devise|currency|wahrung|munt|valuta|monnaie|wahrungscode)\b\s*[:/]?\s*([a-z]{3})\b")
 _CURRENCY_MARKS: dict[str, re.Pattern[str]] = {
-    "EUR": re.compile(r"€|\beur\b|\beuros?\b"),
+    "EUR": re.compile(r"€|(?<![-\w])eur\b(?!-\w)|\beuros?\b"),  # not a code: EUR-52050
     "USD": re.compile(r"\$|\busd\b"),
     "GBP": re.compile(r"£|\bgbp\b"),
     "CHF": re.compile(r"\bchf\b"),
@@ -574,6 +608,9 @@ _DELIVERY_ADDRESS = _compile(
         r"\badresse\s+(?:de\s+)?livraison\b",
         r"\blieu\s+de\s+(?:livraison|chantier|reception|dechargement)\b",
         r"\b(?:a\s+)?livrer\s+(?:a|au|chez|sur)\b",
+        # 'À livrer pour le 19/11 à notre atelier : <address>'
+        r"\blivr\w*\b[^:\n]{0,60}?\b(?:a|au|chez|sur)\s+(?:notre|nos|votre|l')?\s*"
+        r"(?:atelier|depot|magasin|site|chantier|entrepot|usine|agence|siege|adresse suivante)\s*:",
         r"\blivraison\s+(?:a|au|chez|sur le site|sur site)\b(?!\s*(?:j|\d))",
         r"\badresse\s+(?:du\s+)?chantier\b",
         r"\bdelivery\s+(?:address|location|point|to)\b",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from decimal import Decimal
 
 from extractors.errors import UnreadableDocument
 from extractors.sniff import sniff
@@ -51,4 +52,24 @@ def extract(data: bytes, filename: str) -> Order:
     order = reader(data, filename)
     order.file = order.file or filename
     order.document_kind = order.document_kind or kind
+    confirm_total(order)
     return order
+
+
+CONFIRMED = 0.97
+
+
+def confirm_total(order: Order) -> None:
+    """A printed total equal to the sum of the lines' amounts is read right, however it was found."""
+    if order.printed_total is None or order.confidence.get("printed_total", 1.0) >= CONFIRMED or not order.lines:
+        return
+    amounts = []
+    for line in order.lines:
+        if line.line_total is not None:
+            amounts.append(line.line_total)
+        elif line.quantity is not None and line.unit_price is not None:
+            amounts.append(line.quantity * line.unit_price)
+        else:
+            return
+    if abs(sum(amounts) - order.printed_total) <= Decimal("0.01") * max(1, len(amounts) // 10):
+        order.confidence["printed_total"] = CONFIRMED

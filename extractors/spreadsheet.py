@@ -822,7 +822,8 @@ def _currency_from_text(order: Order, grids: list[list[list[Cell]]], source: str
         for row in rows:
             for cell in row:
                 for mark, code in _CURRENCY_MARKS:
-                    if mark in cell.text and (len(mark) == 1 or re.search(rf"\b{mark}\b", cell.text)):
+                    # a currency code stands alone, not inside an article code ('EUR-52050' is Eur'ohm's)
+                    if mark in cell.text and (len(mark) == 1 or re.search(rf"(?<![-\w]){mark}\b(?!-\w)", cell.text)):
                         found[code] += 1
                         where.setdefault(code, cell)
     if len(found) == 1:

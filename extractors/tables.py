@@ -1277,14 +1277,16 @@ def _discounted(price: Decimal, discount: Decimal) -> Decimal:
 
 def _line_confidence(line: OrderLine, table: _Table) -> float:
     confidence = 1.0
-    if table.by_content:
-        confidence -= 0.15
-    if (
+    multiplies = (
         line.quantity is not None
         and line.unit_price is not None
         and line.line_total is not None
-        and not (_matches(line.quantity, line.unit_price, line.line_total))
-    ):
+        and _matches(line.quantity, line.unit_price, line.line_total)
+    )
+    if table.by_content:
+        # columns told by their content only; quantity x price = amount confirms those three
+        confidence -= 0.05 if multiplies else 0.15
+    if line.quantity is not None and line.unit_price is not None and line.line_total is not None and not multiplies:
         confidence -= 0.2  # quantity x price does not give the printed amount
     if not line.description:
         confidence -= 0.1

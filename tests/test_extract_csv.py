@@ -179,3 +179,27 @@ def test_flat_export_with_the_delivery_address_split_over_columns() -> None:
     order = read_csv("\n".join([header, *rows]).encode(), "export.csv")
     assert order.delivery_address == "Hôtel du Lac, Quai d'Ouchy 12, 1006 Lausanne, CH"
     assert [(line.customer_sku, line.quantity) for line in order.lines] == [("GOB-20", 4), ("SERV-38", 5)]
+
+
+def _tagged(total: str) -> bytes:
+    return (
+        "HDR;ORDERS;CMD-88120;20261116;20261123;EUR\n"
+        "LIN;1;3012345000017;GOB-20-050;Gobelet carton 20cl x50;12.000;CT;4.10;49.20\n"
+        "LIN;2;3012345000024;SERV-2P-30;Serviette 2 plis 30x30;30.000;PK;1.85;55.50\n"
+        "LIN;3;3012345000031;SAC-110-NOIR;Sac poubelle 110 L noir;4.000;RL;4.70;18.80\n"
+        f"TOT;3;{total}\n"
+    ).encode()
+
+
+def test_columns_told_by_content_are_confirmed_when_quantity_times_price_gives_the_amount() -> None:
+    order = extract(_tagged("123.50"), "tagged.csv")
+    assert [line.quantity for line in order.lines] == [12, 30, 4]
+    assert all(line.confidence >= 0.95 for line in order.lines)
+    assert order.printed_total == Decimal("123.50")
+    assert order.confidence["printed_total"] >= 0.95  # the lines add up to it
+
+
+def test_a_trailer_total_the_lines_do_not_add_up_to_stays_a_doubt() -> None:
+    order = extract(_tagged("130.00"), "tagged.csv")
+    assert order.printed_total == Decimal("130.00")
+    assert order.confidence["printed_total"] < 0.9

@@ -271,3 +271,37 @@ def test_opening_days_are_not_a_delivery_date() -> None:
     assert order.requested_delivery_date is None
     # a printed date wins over a day name
     assert read("Date : 12/11/2026\nLivraison le jeudi 26/11/2026\n").requested_delivery_date == dt.date(2026, 11, 26)
+
+
+def test_number_under_the_order_title_or_after_it_is_sure() -> None:
+    under = read(
+        "MERCIER INSTALLATIONS                         BON DE COMMANDE\n"
+        "118 avenue de Liège                              N° MI-2611-027\n"
+    )
+    assert under.po_number == "MI-2611-027" and under.confidence["po_number"] >= 0.9
+    titled = read("BON DE COMMANDE BC-AME-26-0213\nMouscron, le 10/11/2026\n")
+    assert titled.po_number == "BC-AME-26-0213" and titled.confidence["po_number"] >= 0.9
+    # a bare N° far from any order title stays a doubt
+    bare = read("Facturation\nN° 2026-118\n")
+    assert bare.confidence.get("po_number", 0.0) < 0.9
+
+
+def test_delivery_sentence_with_a_deadline_and_a_site_after_a_colon() -> None:
+    order = read(
+        "Mouscron, le 10/11/2026\n"
+        "À livrer pour le 19/11/2026 à notre atelier : AME - Atelier, Rue du Midi 33, 7700 Mouscron\n"
+        "Personne de contact : Thomas Dhainaut\n"
+    )
+    assert order.delivery_address == "AME - Atelier, Rue du Midi 33, 7700 Mouscron"
+    assert order.requested_delivery_date == dt.date(2026, 11, 19)
+    letter = read(
+        "Lille, le 29 octobre 2026\n\nnous vous prions de bien vouloir livrer les fournitures suivantes au Centre\n"
+        "Technique Municipal pour le lundi 9 novembre 2026 au plus tard :\n"
+    )
+    assert letter.requested_delivery_date == dt.date(2026, 11, 9)
+    assert letter.confidence["requested_delivery_date"] >= 0.9  # 'pour le ... au plus tard': the deadline
+
+
+def test_an_article_code_is_not_a_currency() -> None:
+    assert read("Réf EUR-52050 Boîte d'encastrement 20 x 0,707").currency is None
+    assert read("Total HT : 995,39 EUR").currency == "EUR"
