@@ -26,6 +26,9 @@ TOTAL_TOLERANCE = Decimal("0.01")
 CENT = Decimal("0.01")
 
 A = AnomalyCode
+# A line read below this confidence (OCR of a poor photo, handwriting) that matches no product is
+# reported as unread, not as a product we do not sell: the reviewer must read it on the document.
+ILLEGIBLE = 0.75
 
 
 def _anomaly(code: AnomalyCode, line: int | None, en: str, fr: str) -> Anomaly:
@@ -206,6 +209,8 @@ def rule_products(order: Order, matches: Sequence[LineMatch | None] | None = Non
                     f"plusieurs articles possibles : {', '.join(match.candidates)} — préciser la référence",
                 )
             )
+        elif line.confidence < ILLEGIBLE:
+            continue  # not 'we do not sell it' but 'we could not read it': rule_low_confidence says so
         else:
             reason = (
                 match.reason if match and match.reason else "no product of the catalogue matches this line"
@@ -410,6 +415,16 @@ def rule_low_confidence(
         match = matches[i - 1] if matches and i - 1 < len(matches) else None
         if match is not None and line.sku and match.confidence < threshold:
             out.append(_anomaly(A.LOW_CONFIDENCE, i, match.reason, match.reason_fr))
+        elif not line.sku and line.confidence < ILLEGIBLE:
+            out.append(
+                _anomaly(
+                    A.LOW_CONFIDENCE,
+                    i,
+                    f"line read with confidence {line.confidence:.2f}: no product recognised in what could be read",
+                    f"ligne mal lue (confiance {line.confidence:.2f}) : aucun article reconnu dans ce qui a pu "
+                    "être lu — lire la ligne sur le document",
+                )
+            )
         elif line.confidence < threshold:
             out.append(
                 _anomaly(

@@ -208,6 +208,16 @@ def test_unknown_and_ambiguous_lines_get_no_other_check(catalog: Catalog) -> Non
     assert "COL-T50, GOB-20-050" in found[1].message
 
 
+def test_an_illegible_line_without_product_is_unread_not_unknown(catalog: Catalog) -> None:
+    # a handwritten line OCR could barely read: the reviewer must read it, it is not an article we do not sell
+    lines = [line(None, "20", description="Batibox poste pol Yo", confidence=0.6), line(None, "2", confidence=0.85)]
+    matches: list[LineMatch | None] = [LineMatch("unknown"), LineMatch("unknown")]
+    found = check(order(*lines), catalog, matches)
+    assert codes(found) == {("UNKNOWN_PRODUCT", 2)}
+    unread = [a for a in found if a.code == A.LOW_CONFIDENCE and a.line == 1]
+    assert len(unread) == 1 and "lire la ligne sur le document" in unread[0].message_fr
+
+
 # ----------------------------------------------------------------------------- units and own checks
 
 
