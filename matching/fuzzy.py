@@ -385,6 +385,8 @@ class ProductIndex:
                     theirs = unit_of(word)
                     if word == number or theirs == unit or {theirs, unit} in ({"mm", "mm2"}, {"d", "mm"}):
                         return True
+        if re.fullmatch(r"[09]\d{1,3}", token) and self._ids.get("d" + token[1:]) in expanded:
+            return True  # 'Ø32' read by OCR as '932' or '032'
         parts = re.findall(r"\d+(?:\.\d+)?[a-z]*", token)
         return (
             depth == 0

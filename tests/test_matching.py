@@ -652,6 +652,8 @@ def test_numbers_written_another_way_still_fit_the_product(catalog: Catalog) -> 
     assert small.product_index.unexplained_numbers("WAGO 221-612 0.5-4mm", "WAG-221-612") == ["0.5-4mm"]
     assert index.unexplained_numbers("Disjoncteur iC60N 2p16a courbe C", "SCH-A9F74216") == []  # '2P 16A' run together
     assert index.unexplained_numbers("Gaine ICTA 20mm couronne", "COU-ICTA20100") == []  # 'Ø20' as '20mm'
+    assert index.unexplained_numbers("Gaine ICTA 920 grise", "COU-ICTA20100") == []  # 'Ø20' OCR'd as '920'
+    assert index.unexplained_numbers("Gaine ICTA 925 grise", "COU-ICTA20100") == ["925"]
     # another rating or size is still a doubt
     assert index.unexplained_numbers("Disjoncteur iC60N 2p20a courbe C", "SCH-A9F74216") == ["2p20a"]
     assert index.unexplained_numbers("Disjoncteur iC60N 2P 16mm courbe C", "SCH-A9F74216") == ["16mm"]
