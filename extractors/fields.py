@@ -177,6 +177,7 @@ _PO_STRONG = _compile(
 _PO_WEAK = _compile(
     [
         r"\bbon\s+de\s+commande\b",
+        r"\b(?:ordre|demande|bon)\s+d'achat\b",
         r"\bcommande\b",
         r"\bpurchase\s+order\b",
         r"\border\b",
@@ -221,7 +222,8 @@ def _po_code(text: str) -> tuple[str, int] | None:
 
 
 _ORDER_TITLE = re.compile(
-    r"^(?:bon\s+de\s+commande|commande|demande\s+d'achat|purchase\s+order|order|bestellung|bestelbon|bestelling)\b"
+    r"^(?:bon\s+de\s+commande|commande|(?:ordre|demande|bon)\s+d'achat|purchase\s+order|order|bestellung|bestelbon"
+    r"|bestelling)\b"
 )
 
 
@@ -269,7 +271,8 @@ def _find_po(doc: _Doc) -> _Found | None:
                         if where == "below" and words_after:
                             continue
                         score = strength - (0.4 if where == "below" else 0.0) - (0.5 if words_after else 0.0)
-                        if strength < 3 and where == "inline" and _titled_code(doc, index, match, skipped + code[1]):
+                        gap = skipped + code[1] if where == "inline" else 0  # 'next': the segment right of it
+                        if strength < 3 and where != "below" and _titled_code(doc, index, match, gap):
                             score = 2.5  # 'BON DE COMMANDE BC-AME-26-0213': the title names its number
                         if pattern.pattern.startswith("(?<!\\S)n"):
                             # a bare "N°" says little, unless it stands under the order's title

@@ -305,3 +305,9 @@ def test_delivery_sentence_with_a_deadline_and_a_site_after_a_colon() -> None:
 def test_an_article_code_is_not_a_currency() -> None:
     assert read("Réf EUR-52050 Boîte d'encastrement 20 x 0,707").currency is None
     assert read("Total HT : 995,39 EUR").currency == "EUR"
+
+
+def test_purchase_order_titles_in_french_name_their_number() -> None:
+    order = read("ORDRE D'ACHAT HOC-2611-031\nÉmis le                 17/11/2026\n")
+    assert order.po_number == "HOC-2611-031" and order.confidence["po_number"] >= 0.9
+    assert read("Demande d'achat DA-26-0042\nDate : 17/11/2026\n").po_number == "DA-26-0042"
