@@ -7,13 +7,13 @@ import io
 from decimal import Decimal
 from email.message import EmailMessage
 
-import openpyxl
 import pytest
 
 from extractors.email_reader import read_email
 from extractors.errors import UnreadableDocument
 from extractors.html_text import read_html
 from orderintake.domain import Order
+from tests.email_fixtures import workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -56,17 +56,6 @@ def read(data: bytes, name: str = "mail.eml") -> Order:
 
 def summary(order: Order) -> list[tuple[object, ...]]:
     return [(x.quantity, x.unit, x.description, x.customer_sku, x.unit_price) for x in order.lines]
-
-
-def workbook(rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- plain text
