@@ -1497,22 +1497,16 @@ def find_date_mentions(text: str, ref: dt.date | None) -> list[DateMention]:
     out: list[DateMention] = [DateMention(d, span, False) for d, span in find_dates(text)]
     taken = [m.span for m in out]
     if ref is not None:
-        for m in _DAY_MONTH.finditer(low):
-            if _overlaps(m.span(), taken) or m.group(3):
-                continue
-            month = MONTHS.get(m.group(2))
-            d = _year_for(ref, month, int(m.group(1))) if month else None
-            if d:
-                out.append(DateMention(d, m.span(), True, 0.95))
-                taken.append(m.span())
-        for m in _MONTH_DAY.finditer(low):
-            if _overlaps(m.span(), taken) or m.group(3):
-                continue
-            month = MONTHS.get(m.group(1))
-            d = _year_for(ref, month, int(m.group(2))) if month else None
-            if d:
-                out.append(DateMention(d, m.span(), True, 0.95))
-                taken.append(m.span())
+        # '12 nov.' and 'Nov 12': (pattern, group of the day, group of the month)
+        for pattern, day_at, month_at in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+            for m in pattern.finditer(low):
+                if _overlaps(m.span(), taken) or m.group(3):
+                    continue
+                month = MONTHS.get(m.group(month_at))
+                d = _year_for(ref, month, int(m.group(day_at))) if month else None
+                if d:
+                    out.append(DateMention(d, m.span(), True, 0.95))
+                    taken.append(m.span())
         for m in _PARTIAL_DATE.finditer(low):
             if _overlaps(m.span(), taken) or m.group(3):
                 continue

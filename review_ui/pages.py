@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -206,50 +207,46 @@ async def save_document(request: Request, user: User, document_id: int) -> Respo
     return _redirect(f"/documents/{document_id}")
 
 
-@router.post("/documents/{document_id}/approve")
-async def approve_document(request: Request, user: User, document_id: int) -> Response:
-    await _form(request)
+def _act(request: Request, document_id: int, action: Callable[[i18n.Translator], str]) -> Response:
+    """Run one reviewer action on a document: its message flashed, an unknown document a 404."""
     t = translator(request)
     try:
-        state = runtime_of(request).pipeline.approve(document_id, actor=user)
-        flash(request, "ok", t("approved", state=t.state(state)))
+        flash(request, "ok", action(t))
     except KeyError:
         raise HTTPException(404, t("not_found")) from None
     except ValueError as exc:
         flash(request, "error", str(exc))
     return _redirect(f"/documents/{document_id}")
+
+
+@router.post("/documents/{document_id}/approve")
+async def approve_document(request: Request, user: User, document_id: int) -> Response:
+    await _form(request)
+    pipeline = runtime_of(request).pipeline
+    return _act(request, document_id, lambda t: t("approved", state=t.state(pipeline.approve(document_id, actor=user))))
 
 
 @router.post("/documents/{document_id}/reject")
 async def reject_document(request: Request, user: User, document_id: int) -> Response:
     form = await _form(request)
-    t = translator(request)
     reason = str(form.get("reason") or "").strip()
     if not reason:
-        flash(request, "error", t("reason_required"))
+        flash(request, "error", translator(request)("reason_required"))
         return _redirect(f"/documents/{document_id}")
-    try:
-        runtime_of(request).pipeline.reject(document_id, actor=user, reason=reason[:2000])
-        flash(request, "ok", t("rejected"))
-    except KeyError:
-        raise HTTPException(404, t("not_found")) from None
-    except ValueError as exc:
-        flash(request, "error", str(exc))
-    return _redirect(f"/documents/{document_id}")
+    pipeline = runtime_of(request).pipeline
+
+    def reject(t: i18n.Translator) -> str:
+        pipeline.reject(document_id, actor=user, reason=reason[:2000])
+        return t("rejected")
+
+    return _act(request, document_id, reject)
 
 
 @router.post("/documents/{document_id}/retry")
 async def retry_document(request: Request, user: User, document_id: int) -> Response:
     await _form(request)
-    t = translator(request)
-    try:
-        state = runtime_of(request).pipeline.retry(document_id, actor=user)
-        flash(request, "ok", t("retried", state=t.state(state)))
-    except KeyError:
-        raise HTTPException(404, t("not_found")) from None
-    except ValueError as exc:
-        flash(request, "error", str(exc))
-    return _redirect(f"/documents/{document_id}")
+    pipeline = runtime_of(request).pipeline
+    return _act(request, document_id, lambda t: t("retried", state=t.state(pipeline.retry(document_id, actor=user))))
 
 
 # ---------------------------------------------------------------- master data
