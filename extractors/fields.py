@@ -615,6 +615,8 @@ _DELIVERY_ADDRESS = _compile(
         r"\blivr\w*\b[^:\n]{0,60}?\b(?:a|au|chez|sur)\s+(?:notre|nos|votre|l')?\s*"
         r"(?:atelier|depot|magasin|site|chantier|entrepot|usine|agence|siege|adresse suivante)\s*:",
         r"\blivraison\s+(?:a|au|chez|sur le site|sur site)\b(?!\s*(?:j|\d))",
+        # 'Livraison pour le 24/11 à : <address>', 'Livraison souhaitée le 24/11 à l'adresse du dépôt : <address>'
+        r"\blivr\w*\b[^:\n]{0,60}?\s(?:a|au|chez)\s*(?:l'adresse\b[^:\n]{0,40})?:",
         r"\badresse\s+(?:du\s+)?chantier\b",
         r"\bdelivery\s+(?:address|location|point|to)\b",
         r"\bdeliver\s+to\b",
@@ -744,11 +746,20 @@ def _right_bound(doc: _Doc, line: int, seg: _Seg) -> int | None:
 
 def _clean_address(parts: list[str]) -> str | None:
     cleaned: list[str] = []
+    hyphenated = False
     for part in parts:
         part = _PHONE.sub("", part)
         part = re.sub(r"\S+@\S+", "", part)
-        part = re.sub(r"\s+", " ", part).strip(" ,;·–-")
-        if part:
+        part = re.sub(r"\s+", " ", part).replace("\ufffe", "-").replace("\u00ad", "-")
+        # 'Sainte-' / 'Anne, 35000 Rennes': a word cut at the end of a line is one word
+        joins = hyphenated and cleaned
+        hyphenated = bool(re.search(r"\w-$", part.strip()))
+        part = part.strip(" ,;·–") if hyphenated else part.strip(" ,;·–-")
+        if not part:
+            continue
+        if joins:
+            cleaned[-1] += part
+        else:
             cleaned.append(part)
     if not cleaned:
         return None
@@ -756,7 +767,9 @@ def _clean_address(parts: list[str]) -> str | None:
     for part in cleaned[1:]:
         # a postcode at the end of a line and its town on the next one stay together
         out += " " + part if re.search(r"\b\d{4,5}$", out) and part[:1].isalpha() else ", " + part
-    return out
+    # '35000 Rennes (accès par la cour).': a remark after the town is not part of the address
+    out = re.sub(r"(\b\d{4,5}\s+[^\W\d][\w'’ -]*?)\s*\([^)]*\)?\s*\.?$", r"\1", out)
+    return out.rstrip(" .-")
 
 
 def _find_delivery_address(doc: _Doc) -> _Found | None:
@@ -1027,6 +1040,23 @@ def _address_around(block: _Block) -> str | None:
     return _clean_address([p for p in parts if not re.search(r"[·|]", p) or _POSTCODE_CITY.search(p)])
 
 
+def _buyer_address(doc: _Doc, blocks: list[_Block]) -> _Found | None:
+    """A form that names the client and its address but no delivery place: the goods go to the
+    client. A guess, however likely (it may be a billing address), so a person confirms it."""
+    for block in blocks:
+        if block.kind != "buyer":
+            continue
+        text = _address_around(block)
+        if text is None:
+            continue
+        name = _block_name(block)
+        if name and _fold(name) not in _fold(text):
+            text = f"{name}, {text}"
+        line = block.lines[0][0]
+        return _Found(text, 1.0, line, 0, len(doc.lines[line]))
+    return None
+
+
 def _fill_hints(doc: _Doc, order: Order, blocks: list[_Block], letterhead: _Block | None, quote: bool) -> None:
     hints = order.customer_hints
     seller_blocks = [b for b in blocks if b.kind == "seller"]
@@ -1186,6 +1216,8 @@ def find_header_fields(text: str, order: Order, source: str = "") -> None:
             address = _Found(text_address, 2.0, line, 0, len(doc.lines[line]))
     if address is None:
         address = _sentence_address(doc, ([letterhead] if letterhead else []) + blocks)
+    if address is None:
+        address = _buyer_address(doc, blocks)
     put("delivery_address", address)
 
     _fill_hints(doc, order, blocks, letterhead, quote)

@@ -1823,10 +1823,13 @@ def find_delivery_address(
             if "\n" in text[kw.end() : found]:
                 # on another line, the address belongs to the keyword only if the keyword is a label
                 # ("Adresse de livraison :" then the address below), not a word of a letterhead
-                rest_of_line = text[kw.end() : found].split("\n", 1)[0]
-                if not re.fullmatch(r"[\w\s'’]{0,30}:?\s*", rest_of_line) or not (
-                    rest_of_line.strip().endswith(":") or not rest_of_line.strip()
-                ):
+                rest_of_line = text[kw.end() : found].split("\n", 1)[0].strip()
+                label = re.fullmatch(r"[\w\s'’]{0,30}:?", rest_of_line) and (
+                    rest_of_line.endswith(":") or not rest_of_line
+                )
+                # '... pour une livraison le vendredi 20/11 à notre laboratoire :' then the address
+                announced = rest_of_line.endswith(":") and len(rest_of_line) <= 80
+                if not (label or announced):
                     continue
             start = found
             end = kw.end() + cm.end()
@@ -1850,7 +1853,7 @@ def _address_before(text: str, low: str, floor: int, pc_start: int) -> int | Non
         absolute = floor + tok.start()
         if word in (":", ";", "(", ")"):
             break
-        if wlow in _ADDRESS_STOP and start != pc_start:
+        if wlow in _ADDRESS_STOP and wlow not in _ADDRESS_CONNECTORS and start != pc_start:
             break
         if word == ",":
             start = absolute
@@ -1864,8 +1867,11 @@ def _address_before(text: str, low: str, floor: int, pc_start: int) -> int | Non
             has_street = True
             continue
         if wlow in _ADDRESS_CONNECTORS or (wlow == "a" and start == pc_start):
-            # a connector belongs to the address only if the address goes on before it
+            # a connector belongs to the address only if the address goes on before it, past any
+            # other connector ('avenue de la Plage')
             prev_index = tokens.index(tok) - 1
+            while prev_index >= 0 and fold_same_length(tokens[prev_index].group()) in _ADDRESS_CONNECTORS:
+                prev_index -= 1
             if prev_index >= 0:
                 prev = tokens[prev_index].group()
                 prev_low = fold_same_length(prev).strip(".")

@@ -10,6 +10,7 @@ unsure reading (handwriting, a smudged digit) sends the order to review.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import logging
@@ -68,7 +69,55 @@ def read_image(data: bytes, filename: str) -> Order:
     order.document_kind = "image"
     order.notes.extend(notes)
     finish_ocr_order(order, pages, [page.number for page in pages])
+    if order.order_date is None:
+        _date_from_capture(order, data, filename)
     return order
+
+
+CAPTURE_DATE_CONFIDENCE = 0.6  # the day the photo was taken, not a date read on the order: reviewed
+# Camera and scanner file names carry the capture time: IMG_20261106_074512, PXL_20261106_..., Scan_2026-11-06
+_FILENAME_DATE = re.compile(r"(?<!\d)(20\d\d)[-_]?([01]\d)[-_]?([0-3]\d)(?!\d)")
+_EXIF_IFD = 0x8769
+_EXIF_DATE_TAKEN = (0x9003, 0x9004)  # DateTimeOriginal, DateTimeDigitized
+_EXIF_DATE_TIME = 0x0132
+
+
+def _date_from_capture(order: Order, data: bytes, filename: str) -> None:
+    """An order date nobody could read (handwriting) is most often the day the photo was taken: that
+    day, from the picture's EXIF or the camera's file name, is proposed to the reviewer."""
+    taken, source = capture_date(data, filename)
+    if taken is None:
+        return
+    order.order_date = taken
+    order.confidence["order_date"] = CAPTURE_DATE_CONFIDENCE
+    order.provenance["order_date"] = Provenance(text=source)
+    order.notes.append(f"order date not readable: the day the picture was taken ({source})")
+
+
+def capture_date(data: bytes, filename: str) -> tuple[dt.date | None, str]:
+    """The day a photo or scan was made, from its EXIF, else from a camera-style file name."""
+    try:
+        exif = Image.open(io.BytesIO(data)).getexif()
+        stamps = [exif.get_ifd(_EXIF_IFD).get(tag) for tag in _EXIF_DATE_TAKEN] + [exif.get(_EXIF_DATE_TIME)]
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        stamps = []
+    for stamp in stamps:
+        found = re.match(r"(\d{4}):(\d\d):(\d\d)", str(stamp or ""))
+        day = _valid_date(*found.groups()) if found else None
+        if day is not None:
+            return day, f"EXIF {stamp}"
+    for found in _FILENAME_DATE.finditer(filename):
+        day = _valid_date(*found.groups())
+        if day is not None:
+            return day, f"file name {filename}"
+    return None, ""
+
+
+def _valid_date(year: str, month: str, day: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def finish_ocr_order(order: Order, pages: Sequence[PageLayout], scanned_pages: Sequence[int]) -> None:

@@ -16,7 +16,12 @@ from rapidfuzz import fuzz
 from orderintake.domain import Customer
 
 NEAR = 80.0  # rapidfuzz ratio (0-100) from which a part is the same words misread
+NEAR_SAME_POSTCODE = 60.0  # '59600 MADBEOGE': the postcode read through look-alikes agrees, the town is a slip
 MIN_PART = 6  # shorter parts ('Lille') differ by too few letters to tell a slip from another word
+# digits as OCR and handwriting misread them, in a folded (lower-case) text
+_DIGIT_SHAPES = str.maketrans("oqilzsb", "0011258")
+# a postcode as it may be read ('S9600'), starting a 'postcode town' part inside a longer line
+_POSTCODE_READ = re.compile(r"(?<!\w)(?=[0-9OSIlZB]{4,5}\s+[^\W\d]{2})(?=(?:\w*\d){3})[0-9OSIlZB]{4,5}\b")
 
 
 def _fold(text: str) -> str:
@@ -25,7 +30,28 @@ def _fold(text: str) -> str:
 
 
 def _parts(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[,\n]", text) if p.strip()]
+    """Comma- or line-separated parts; a line read without commas is cut before its postcode."""
+    parts: list[str] = []
+    for part in re.split(r"[,\n]", text):
+        found = _POSTCODE_READ.search(part)
+        pieces = [part[: found.start()], part[found.start() :]] if found and found.start() > 0 else [part]
+        parts.extend(p.strip() for p in pieces if p.strip())
+    return parts
+
+
+def _similarity(read: str, known: str) -> float:
+    """How near a folded part is to a folded master part, 0-100. A house number the reader could
+    not make out ('We ROE NE LA CROIX' for '16 rue de la Croix') is left out of the comparison; a
+    postcode that agrees once look-alike letters are read as digits lets the town differ more."""
+    score = fuzz.ratio(read, known)
+    read_head, _, read_rest = read.partition(" ")
+    known_head, _, known_rest = known.partition(" ")
+    if known_head.isdigit() and read_rest:
+        if not any(ch.isdigit() for ch in read_head):
+            score = max(score, fuzz.ratio(read_rest, known_rest))
+        if len(known_head) in (4, 5) and read_head.translate(_DIGIT_SHAPES) == known_head:
+            score = max(score, fuzz.ratio(read_rest, known_rest) * NEAR / NEAR_SAME_POSTCODE)
+    return score
 
 
 def mend_address(address: str, customer: Customer) -> tuple[str, list[tuple[str, str]]]:
@@ -40,7 +66,7 @@ def mend_address(address: str, customer: Customer) -> tuple[str, list[tuple[str,
         best: tuple[float, str] | None = None
         if len(folded) >= MIN_PART:
             for key, spelling in folded_known:
-                score = fuzz.ratio(folded, key)
+                score = _similarity(folded, key)
                 if score >= NEAR and (best is None or score > best[0]):
                     best = (score, spelling)
         if best is not None and _fold(best[1]) != folded and not _numbers_differ(part, best[1]):

@@ -244,7 +244,7 @@ def _word_weight(catalog: Catalog, word: str) -> float:
 
 def _name_evidence(names: list[str], text: str, catalog: Catalog) -> list[Evidence]:
     out: list[Evidence] = []
-    for name in names:
+    for name in _name_parts(names):
         hint_words = [w for w in name_tokens(name) if w not in COMPANY_WORDS and len(w) > 1]
         near = {cid for w in hint_words for cid in catalog.by_name_word.get(w, set())}
         for cid in sorted(near):
@@ -284,6 +284,18 @@ def _name_evidence(names: list[str], text: str, catalog: Catalog) -> list[Eviden
             out.append(
                 Evidence(cid, "name", W_NAME_PARTIAL, f"words '{partial}' of its name in the document")
             )
+    return out
+
+
+def _name_parts(names: list[str]) -> list[str]:
+    """Each name hint, and its parts around a dash or bar: 'WATT ELSE - de WE 26/1' names Watt Else,
+    'Dupont SA | Service achats' names Dupont SA."""
+    out: list[str] = []
+    for name in names:
+        out.append(name)
+        parts = [p.strip() for p in re.split(r"\s[-–—|]\s", name) if p.strip()]
+        if len(parts) > 1:
+            out.extend(parts)
     return out
 
 

@@ -251,3 +251,35 @@ def test_confidence_follows_the_ocr_words() -> None:
     assert image_reader.value_confidence([0.96, 0.93]) >= 0.9
     assert image_reader.value_confidence([0.96, 0.62]) < 0.9
     assert image_reader.value_confidence([0.99]) < 0.95
+
+
+# ------------------------------------------------------------------------------ capture date
+
+
+def _jpeg(exif_date: str | None = None) -> bytes:
+    picture = Image.new("RGB", (40, 30), "white")
+    exif = Image.Exif()
+    if exif_date:
+        exif.get_ifd(0x8769)[0x9003] = exif_date  # DateTimeOriginal
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_capture_date_from_exif_then_from_a_camera_file_name() -> None:
+    assert image_reader.capture_date(_jpeg("2026:11:06 07:45:12"), "photo.jpg")[0] == dt.date(2026, 11, 6)
+    # EXIF first: a file renamed later keeps the day it was taken
+    assert image_reader.capture_date(_jpeg("2026:11:06 07:45:12"), "IMG_20261201_080000.jpg")[0] == dt.date(2026, 11, 6)
+    for name in ("IMG_20261106_074512.jpg", "PXL_20261106_074512123.jpg", "Scan_2026-11-06.png"):
+        assert image_reader.capture_date(_jpeg(), name)[0] == dt.date(2026, 11, 6), name
+    # numbers that are no day: a photo counter, a phone number, an impossible date
+    for name in ("IMG_4471.jpg", "fax_0321381145.tif", "IMG_20261345_000000.jpg"):
+        assert image_reader.capture_date(_jpeg(), name)[0] is None, name
+
+
+def test_unreadable_order_date_is_the_capture_day_and_reviewed() -> None:
+    order = Order()
+    image_reader._date_from_capture(order, _jpeg(), "IMG_20261106_074512.jpg")
+    assert order.order_date == dt.date(2026, 11, 6)
+    assert order.confidence["order_date"] < 0.9
+    assert any("IMG_20261106_074512.jpg" in note for note in order.notes)

@@ -311,3 +311,41 @@ def test_purchase_order_titles_in_french_name_their_number() -> None:
     order = read("ORDRE D'ACHAT HOC-2611-031\nÉmis le                 17/11/2026\n")
     assert order.po_number == "HOC-2611-031" and order.confidence["po_number"] >= 0.9
     assert read("Demande d'achat DA-26-0042\nDate : 17/11/2026\n").po_number == "DA-26-0042"
+
+
+def test_client_block_without_a_delivery_place_is_the_delivery_address_to_confirm() -> None:
+    text = "\n".join(
+        [
+            "BON DE COMMANDE N° 0457",
+            "Date 06/11/2026",
+            "Client : BOULANGERIE MARTIN",
+            "         12 rue des Fours, 59600 Maubeuge",
+            "Qté Désignation",
+        ]
+    )
+    order = read(text)
+    assert order.delivery_address == "BOULANGERIE MARTIN, 12 rue des Fours, 59600 Maubeuge"
+    assert order.confidence["delivery_address"] < 0.9  # a guess: a person confirms it
+    # a delivery place written on the form wins over the client's address
+    order = read(text + "\nLivrer à : Chantier Gare, 3 place de la Gare, 59600 Maubeuge")
+    assert order.delivery_address == "Chantier Gare, 3 place de la Gare, 59600 Maubeuge"
+
+
+def test_delivery_date_and_place_announced_in_one_line() -> None:
+    text = "\n".join(
+        [
+            "Commande n° CD-2026-31 du 17/11/2026",
+            "Livraison pour le 24/11/2026 à : Camping Les Pins - Accueil,",
+            "110 avenue de la Mer, 85160 Saint-Jean-de-Monts",
+        ]
+    )
+    order = read(text)
+    assert order.requested_delivery_date == dt.date(2026, 11, 24)
+    assert order.delivery_address == "Camping Les Pins - Accueil, 110 avenue de la Mer, 85160 Saint-Jean-de-Monts"
+    letter = "\n".join(
+        [
+            "Livraison souhaitée le 24/11/2026 à l'adresse du magasin : Crêperie Ar Men, 3 place Sainte-",
+            "Anne, 35000 Rennes (accès par la cour, sonner à la porte de service).",
+        ]
+    )
+    assert read(letter).delivery_address == "Crêperie Ar Men, 3 place Sainte-Anne, 35000 Rennes"

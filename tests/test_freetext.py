@@ -210,6 +210,16 @@ def test_order_date_in_text() -> None:
             "Werf Stationsplein 5, 8790 Waregem",
         ),
         ("Lieferadresse: Hauptstraße 5, 10115 Berlin", "Hauptstraße 5, 10115 Berlin"),
+        (
+            "ok pour moi, à livrer lundi 23 à l'atelier (Camping Les Pins - Atelier, 110 avenue de la Mer, "
+            "85160 Saint-Jean-de-Monts).",
+            "Camping Les Pins - Atelier, 110 avenue de la Mer, 85160 Saint-Jean-de-Monts",
+        ),
+        (
+            "pour une livraison le vendredi 20/11 à notre laboratoire :\n"
+            "Traiteur Bertin, 5 rue du Docteur Boutin, 44190 Clisson",
+            "Traiteur Bertin, 5 rue du Docteur Boutin, 44190 Clisson",
+        ),
         ("livraison à notre dépôt habituel", None),
         ("Ateliers Dupont SARL\nRue du Midi 33 - 7700 Mouscron", None),  # a letterhead is no delivery address
     ],

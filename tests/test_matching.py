@@ -265,6 +265,13 @@ def test_name_plus_address_hints(catalog: Catalog) -> None:
     assert identify_customer(order, catalog).customer_id == "C001"
 
 
+def test_name_heading_a_line_before_a_dash_is_the_customers_name(catalog: Catalog) -> None:
+    # a handwritten note's first line: 'WATT ELSE - de WE 26/1' names Watt Else as surely as its own line
+    assert identify_customer(order_with(names=["WATT ELSE - de WE 26/1"]), catalog).customer_id == "C004"
+    # the dash does not make a part of a name into a whole one
+    assert identify_customer(order_with(names=["WATT - de Lille"]), catalog).customer_id is None
+
+
 def test_seller_letterhead_is_not_a_customer(catalog: Catalog) -> None:
     text = (
         "ESCAUT ÉLECTRO DISTRIBUTION SAS\nParc d'activités de la Haute-Borne\n18 rue Héloïse\n"
@@ -629,6 +636,24 @@ def test_another_place_or_a_typed_address_is_left_as_written(catalog: Catalog) -
     typed = Order(document_kind="pdf", delivery_address="14 rue du Molinal, 59000 Lille", customer_hints=hints)
     match_order(typed, catalog, MemoryHistory())
     assert typed.delivery_address == "14 rue du Molinal, 59000 Lille"  # not OCR: what the customer typed
+
+
+def test_address_line_misread_without_commas_is_mended_by_its_postcode(catalog: Catalog) -> None:
+    # handwriting read by OCR: no commas, house number unread ('We'), 'S' for '5', a town garbled
+    hints = CustomerHints(vat_numbers=["FR76790571038"])
+    order = Order(
+        document_kind="image",
+        delivery_address="SARL DURAND ELECTRICITE, We RUE DU MOLINAL S9000 LILIE",
+        customer_hints=hints,
+    )
+    match_order(order, catalog, MemoryHistory())
+    assert order.delivery_address == "SARL DURAND ELECTRICITE, 14 rue du Molinel, 59000 Lille"
+    # another postcode is another town: the line is left as read
+    elsewhere = Order(
+        document_kind="image", delivery_address="Chantier, 3 RUE DU MOULIN S9100 ROUBAIX", customer_hints=hints
+    )
+    match_order(elsewhere, catalog, MemoryHistory())
+    assert elsewhere.delivery_address == "Chantier, 3 RUE DU MOULIN S9100 ROUBAIX"
 
 
 def test_codes_misread_by_ocr_still_find_their_product(catalog: Catalog) -> None:
