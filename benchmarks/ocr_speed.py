@@ -1,6 +1,6 @@
 """Time to read one scanned page, on one core: drawing, preparing (straighten, clean), tesseract.
 
-    .venv/bin/python benchmarks/ocr_speed.py ../shared/corpus [more corpora or files] [--repeat 2]
+    .venv/bin/python benchmarks/ocr_speed.py ../shared/corpus [more corpora or files] [--repeat 3]
     .venv/bin/python benchmarks/ocr_speed.py --fixtures      # the test suite's synthetic scans
 
 Each page of each scan (formats.tsv says `scan`, or an image file) is drawn, prepared and read
@@ -148,10 +148,16 @@ def main() -> None:
         jobs.extend(fixture_scans())
     if not jobs:
         parser.error("no scan to time")
-    times: list[PageTime] = []
+    # Best of the repeats for each page: on a shared virtual machine the same run varies by a
+    # third from one time to the next, and only the quickest is the work itself (as timeit does).
+    best: dict[tuple[str, int], PageTime] = {}
     for _ in range(args.repeat):
         for name, data in jobs:
-            times.extend(time_bytes(data, name))
+            for page_time in time_bytes(data, name):
+                key = (page_time.name, page_time.page)
+                if key not in best or page_time.cpu_s < best[key].cpu_s:
+                    best[key] = page_time
+    times = list(best.values())
     print(f"{'document':40} {'page':>4} {'pixels':>11} {'draw':>5} {'prep':>5} {'tess':>5} {'cpu':>5} {'wall':>5}")
     for t in times:
         size = f"{t.size[0]}x{t.size[1]}"

@@ -125,6 +125,14 @@ def test_skew_is_measured(angle: float) -> None:
     assert ocr.skew_angle(ink) == pytest.approx(-angle, abs=0.15)
 
 
+def test_a_straight_scan_is_only_rescaled_and_a_skewed_one_is_turned() -> None:
+    straight = ocr.prepare(_text_page(0.05).convert("L"))
+    assert straight.skew == 0.0 and not any("skew" in note for note in straight.notes)
+    skewed = ocr.prepare(_text_page(1.2).convert("L"))
+    assert abs(skewed.skew) == pytest.approx(1.2, abs=0.15)
+    assert any("skew" in note for note in skewed.notes)
+
+
 def test_upside_down_text_is_told_from_upright() -> None:
     ink = ocr.ink_mask(np.asarray(_text_page(0)))
     assert ocr.orientation(ink)[0] == 0
