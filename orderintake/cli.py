@@ -130,6 +130,51 @@ def serve(worker: bool = typer.Option(True, help="Also watch the inbox folder an
 
 
 @app.command()
+def mail(
+    once: bool = typer.Option(False, help="Take the messages waiting now, then stop."),
+    config: Path | None = typer.Option(
+        None, help="TOML file of [[mailbox]] tables (default: ORDERINTAKE_MAILBOXES_FILE)."
+    ),
+) -> None:
+    """Watch the configured mailboxes: each message is stored and queued once, then moved."""
+    import signal
+    import threading
+
+    from intake.imap import MailboxError, MailboxWatcher, load_mailboxes
+
+    runtime = _runtime()
+    path = config or runtime.settings.mailboxes_file
+    if path is None:
+        typer.echo("no mailbox configured: set ORDERINTAKE_MAILBOXES_FILE or pass --config", err=True)
+        raise typer.Exit(2)
+    try:
+        mailboxes = load_mailboxes(path)
+    except MailboxError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    watchers = [MailboxWatcher(box, runtime.db, runtime.settings.documents_dir) for box in mailboxes]
+    if once:
+        for watcher in watchers:
+            result = watcher.sync_once()
+            typer.echo(
+                f"{watcher.config.name}: {len(result.stored)} stored, {result.duplicates} duplicates, "
+                f"{result.ignored} ignored, {result.refused} refused, {result.moved} moved"
+            )
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    threads = [
+        threading.Thread(target=w.run, args=(stop,), name=f"mailbox-{w.config.name}", daemon=True) for w in watchers
+    ]
+    for thread in threads:
+        thread.start()
+    stop.wait()
+    for thread in threads:
+        thread.join(timeout=30)
+
+
+@app.command()
 def demo() -> None:
     """Set up the embedded default with the demo data in samples/, then serve it."""
     from orderintake import store

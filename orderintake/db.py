@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     ForeignKey,
     Integer,
@@ -53,6 +54,27 @@ class DocumentRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class MailMessageRow(Base):
+    """One message seen in a watched mailbox folder, so that it is taken once: by its place on the
+    server (account, folder, UIDVALIDITY, UID), by its Message-ID and by a hash of its content."""
+
+    __tablename__ = "mail_messages"
+    __table_args__ = (UniqueConstraint("account", "folder", "uidvalidity", "uid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account: Mapped[str] = mapped_column(String(120))
+    folder: Mapped[str] = mapped_column(String(300))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[str | None] = mapped_column(String(500), index=True, nullable=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # stored, duplicate, ignored, too_large
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    moved: Mapped[bool] = mapped_column(default=False)  # moved (or flagged) on the server
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class OrderRow(Base):

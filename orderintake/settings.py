@@ -24,8 +24,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set when served behind HTTPS: the session cookie is then sent over TLS only
     # the touchless policy (matching/policy.py), a TOML or JSON file; unset: the built-in, strictest default
     policy_file: Path | None = None
+    # the watched mailboxes (intake/imap.py), a TOML file of [[mailbox]] tables; unset: no mailbox
+    mailboxes_file: Path | None = None
 
-    @field_validator("policy_file", mode="before")
+    @field_validator("policy_file", "mailboxes_file", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

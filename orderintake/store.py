@@ -24,6 +24,7 @@ from orderintake.db import (
     CustomerRow,
     DocumentRow,
     LearnedAliasRow,
+    MailMessageRow,
     MasterDataVersion,
     OrderRow,
     PriceRowRow,
@@ -77,6 +78,51 @@ def store_document(
     session.flush()
     audit(session, row.id, PIPELINE_ACTOR, "received", {"source": source, "filename": safe_name})
     return Ingested(row.id, created=True)
+
+
+# ---------------------------------------------------------------- mail messages
+def mail_seen(session: Session, account: str, folder: str, uidvalidity: int) -> set[int]:
+    """UIDs of the folder (at this UIDVALIDITY) already taken: never fetched or stored again."""
+    rows = session.scalars(
+        select(MailMessageRow.uid).where(
+            MailMessageRow.account == account,
+            MailMessageRow.folder == folder,
+            MailMessageRow.uidvalidity == uidvalidity,
+        )
+    )
+    return set(rows)
+
+
+def mail_earlier(session: Session, message_id: str | None, content_hash: str) -> MailMessageRow | None:
+    """The first message taken with this Message-ID or this content (a re-delivered, copied or
+    restored message)."""
+    condition = MailMessageRow.content_hash == content_hash
+    if message_id:
+        condition = condition | (MailMessageRow.message_id == message_id)
+    return session.scalars(
+        select(MailMessageRow)
+        .where(condition, MailMessageRow.outcome == "stored")
+        .order_by(MailMessageRow.id)
+        .limit(1)
+    ).first()
+
+
+def record_mail(session: Session, row: MailMessageRow) -> MailMessageRow:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def mark_mail_moved(session: Session, account: str, folder: str, uidvalidity: int, uids: Sequence[int]) -> None:
+    for row in session.scalars(
+        select(MailMessageRow).where(
+            MailMessageRow.account == account,
+            MailMessageRow.folder == folder,
+            MailMessageRow.uidvalidity == uidvalidity,
+            MailMessageRow.uid.in_(list(uids)),
+        )
+    ):
+        row.moved = True
 
 
 def safe_filename(filename: str) -> str:
