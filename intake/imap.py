@@ -406,6 +406,28 @@ class MailboxWatcher:
             client.idle_done()
 
 
+class MailboxService:
+    """The watchers of every configured mailbox, each in a thread of its own."""
+
+    def __init__(self, mailboxes: Sequence[MailboxConfig], db: Database, documents_dir: Path) -> None:
+        self.watchers = [MailboxWatcher(box, db, documents_dir) for box in mailboxes]
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for watcher in self.watchers:
+            thread = threading.Thread(
+                target=watcher.run, args=(self._stop,), name=f"mailbox-{watcher.config.name}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+
 def load_mailboxes(path: Path) -> list[MailboxConfig]:
     """The [[mailbox]] tables of a TOML file (see README, 'Mailboxes')."""
     import tomllib

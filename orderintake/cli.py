@@ -140,7 +140,7 @@ def mail(
     import signal
     import threading
 
-    from intake.imap import MailboxError, MailboxWatcher, load_mailboxes
+    from intake.imap import MailboxError, MailboxService, load_mailboxes
 
     runtime = _runtime()
     path = config or runtime.settings.mailboxes_file
@@ -152,9 +152,9 @@ def mail(
     except MailboxError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    watchers = [MailboxWatcher(box, runtime.db, runtime.settings.documents_dir) for box in mailboxes]
+    service = MailboxService(mailboxes, runtime.db, runtime.settings.documents_dir)
     if once:
-        for watcher in watchers:
+        for watcher in service.watchers:
             result = watcher.sync_once()
             typer.echo(
                 f"{watcher.config.name}: {len(result.stored)} stored, {result.duplicates} duplicates, "
@@ -164,14 +164,9 @@ def mail(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    threads = [
-        threading.Thread(target=w.run, args=(stop,), name=f"mailbox-{w.config.name}", daemon=True) for w in watchers
-    ]
-    for thread in threads:
-        thread.start()
+    service.start()
     stop.wait()
-    for thread in threads:
-        thread.join(timeout=30)
+    service.stop()
 
 
 @app.command()

@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intake.folder import FolderWatcher
+from intake.imap import MailboxService, load_mailboxes
 from intake.worker import Worker
 from orderintake.runtime import Runtime
 from review_ui import api, auth, pages
@@ -69,14 +70,23 @@ def create_app(runtime: Runtime, start_worker: bool = False) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         worker = None
+        mailboxes = None
         if start_worker:
             watcher = FolderWatcher(runtime.settings.inbox_dir, runtime.pipeline)
             worker = Worker(runtime.pipeline, watcher, runtime.settings.poll_seconds)
             worker.start()
             log.info("worker started on %s", runtime.settings.inbox_dir)
+            if runtime.settings.mailboxes_file is not None:
+                # a bad mailboxes file stops the start (MailboxError), as a bad policy file does
+                boxes = load_mailboxes(runtime.settings.mailboxes_file)
+                mailboxes = MailboxService(boxes, runtime.db, runtime.settings.documents_dir)
+                mailboxes.start()
+                log.info("watching %d mailbox(es)", len(boxes))
         try:
             yield
         finally:
+            if mailboxes is not None:
+                mailboxes.stop()
             if worker is not None:
                 worker.stop()
 

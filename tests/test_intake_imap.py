@@ -328,3 +328,41 @@ poll_seconds = 0.5
         assert session.scalar(select(func.count(func.distinct(DocumentRow.sha256)))) == count
         assert session.scalar(select(func.count()).select_from(MailMessageRow)) == count
     assert server.count("INBOX") == 0 and server.count(PROCESSED) == count
+
+
+# ------------------------------------------------------------------------------ in the server
+
+
+def test_the_server_watches_the_configured_mailbox_and_reads_the_order(
+    server: Dovecot, user: str, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from orderintake import store
+    from orderintake.masterdata import load_dir
+    from orderintake.runtime import Runtime
+    from orderintake.settings import Settings
+    from review_ui.app import create_app
+    from tests.conftest import SAMPLES
+
+    boxes = tmp_path / "mailboxes.toml"
+    boxes.write_text(
+        f'[[mailbox]]\nname = "commandes"\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "starttls"\n'
+        f'ca_file = "{server.cert}"\nusername = "commandes"\npassword = "{PASSWORD}"\n'
+        f'processed_folder = "{PROCESSED}"\npoll_seconds = 0.5\n'
+    )
+    runtime = Runtime.start(Settings(data_dir=tmp_path / "var", poll_seconds=0.05, mailboxes_file=boxes))
+    with runtime.db.session() as session:
+        store.import_master_data(session, load_dir(SAMPLES / "catalog"))
+    server.deliver([order_mail(80)])
+    with TestClient(create_app(runtime, start_worker=True)):
+        # stored from the mailbox, then read and matched by the worker, without anyone's help
+        assert _wait_for(
+            lambda: any(d.state not in ("received", "extracted") for d in documents(runtime.db)), timeout=60
+        )
+    [document] = documents(runtime.db)
+    assert document.source == "email" and document.state in ("in_review", "approved", "exported")
+    with runtime.db.session() as session:
+        order = store.load_order(session, document.id)
+    assert order is not None and order.po_number == "CMD-80"
+    assert server.count("INBOX") == 0
