@@ -125,6 +125,11 @@ def mark_mail_moved(session: Session, account: str, folder: str, uidvalidity: in
         row.moved = True
 
 
+def mail_messages(session: Session, limit: int = 300) -> list[MailMessageRow]:
+    """The messages taken from the mailboxes, newest first."""
+    return list(session.scalars(select(MailMessageRow).order_by(MailMessageRow.id.desc()).limit(limit)))
+
+
 def safe_filename(filename: str) -> str:
     """The base name only, without path tricks or control characters."""
     name = re.split(r"[\\/]", filename or "")[-1]

@@ -170,6 +170,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "switch_lang": ("English", "Français"),
     "show_trace": ("Détail technique", "Technical detail"),
+    # messages taken from the mailboxes
+    "mail": ("Courrier", "Mail"),
+    "mail_title": ("Messages pris dans les boîtes aux lettres", "Messages taken from the mailboxes"),
+    "mail_hint": (
+        "Chaque message est pris une fois, puis rangé dans le dossier des messages traités du serveur. "
+        "Ceux qui ne sont pas lus comme commandes restent sur le serveur ; la raison est donnée ici.",
+        "Each message is taken once, then put in the server's processed folder. Those not read as "
+        "orders stay on the server; the reason is given here.",
+    ),
+    "mailbox": ("Boîte", "Mailbox"),
+    "mail_subject": ("Message", "Message"),
+    "outcome": ("Suite donnée", "Outcome"),
+    "outcome_stored": ("lu comme commande", "read as an order"),
+    "outcome_duplicate": ("doublon", "duplicate"),
+    "outcome_ignored": ("écarté", "set aside"),
+    "outcome_too_large": ("refusé", "refused"),
+    "reason": ("Raison", "Reason"),
+    "seen_at": ("Pris le", "Taken on"),
+    "no_mail": ("Aucun message pris pour l'instant.", "No message taken yet."),
     # learning from corrections
     "learned": ("Appris", "Learned"),
     "learned_title": ("Ce que les relecteurs ont appris au rapprochement", "What reviewers taught matching"),

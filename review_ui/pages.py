@@ -326,6 +326,13 @@ async def delete_learned(request: Request, user: User, alias_id: int) -> Respons
     return _redirect("/learned")
 
 
+@router.get("/mail")
+def mail_page(request: Request, user: User) -> Response:
+    with runtime_of(request).db.session() as session:
+        rows = store.mail_messages(session)
+    return render(request, "mail.html", rows=rows)
+
+
 @router.get("/policy")
 def policy_page(request: Request, user: User) -> Response:
     policy = runtime_of(request).pipeline.policy

@@ -354,12 +354,19 @@ def test_the_server_watches_the_configured_mailbox_and_reads_the_order(
     runtime = Runtime.start(Settings(data_dir=tmp_path / "var", poll_seconds=0.05, mailboxes_file=boxes))
     with runtime.db.session() as session:
         store.import_master_data(session, load_dir(SAMPLES / "catalog"))
-    server.deliver([order_mail(80)])
-    with TestClient(create_app(runtime, start_worker=True)):
+        store.create_user(session, "claire", "adv-2026!")
+    server.deliver([order_mail(80), order_mail(81, Auto_Submitted="auto-replied"), order_mail(80)])
+    with TestClient(create_app(runtime, start_worker=True)) as client:
         # stored from the mailbox, then read and matched by the worker, without anyone's help
         assert _wait_for(
             lambda: any(d.state not in ("received", "extracted") for d in documents(runtime.db)), timeout=60
         )
+        # the mail page tells what became of each message, and why
+        client.post("/login", data={"username": "claire", "password": "adv-2026!"})
+        page = client.get("/mail").text
+        assert "lu comme commande" in page and "doublon" in page and "écarté" in page
+        assert "réponse automatique (Auto-Submitted: auto-replied)" in page
+        assert "déjà reçu" in page
     [document] = documents(runtime.db)
     assert document.source == "email" and document.state in ("in_review", "approved", "exported")
     with runtime.db.session() as session:
