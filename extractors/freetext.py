@@ -1081,13 +1081,28 @@ def _build_line(
         item_end -= 1
     span = (base + start, base + item_end)
     prov = Provenance(source=source, span=span, text=text[start:item_end].strip())
+    line = _line_read_at(prov, code, desc, qty, unit, price, confidence)
+    line.line_no = line_no
+    return line
+
+
+def _line_read_at(
+    prov: Provenance,
+    code: str | None,
+    description: str | None,
+    quantity: Decimal,
+    unit: str | None,
+    unit_price: Decimal | None,
+    confidence: float,
+) -> OrderLine:
+    """An order line whose values were all read in one stretch of text (`prov`); a code that is a
+    valid EAN-13 is also the line's EAN."""
     line = OrderLine(
-        line_no=line_no,
         customer_sku=code,
-        description=desc,
-        quantity=qty,
+        description=description,
+        quantity=quantity,
         unit=unit,
-        unit_price=price,
+        unit_price=unit_price,
         confidence=confidence,
         provenance={"quantity": prov, "description": prov},
     )
@@ -1096,7 +1111,7 @@ def _build_line(
         digits = re.sub(r"\s", "", code)
         if is_valid_ean(digits):
             line.ean = digits
-    if price is not None:
+    if unit_price is not None:
         line.provenance["unit_price"] = prov
     return line
 
@@ -1243,21 +1258,7 @@ def _form_items(text: str, rows: list[tuple[int, int]], source: str, base: int) 
         last = max(v[2] for v in record.values())
         span = (base + first, base + last)
         prov = Provenance(source=source, span=span, text=text[first:last].strip())
-        line = OrderLine(
-            customer_sku=code,
-            description=desc,
-            quantity=qty,
-            unit=unit,
-            unit_price=price,
-            confidence=0.95,
-            provenance={"quantity": prov, "description": prov},
-        )
-        if code:
-            line.provenance["customer_sku"] = prov
-            if is_valid_ean(re.sub(r"\s", "", code)):
-                line.ean = re.sub(r"\s", "", code)
-        if price is not None:
-            line.provenance["unit_price"] = prov
+        line = _line_read_at(prov, code, desc, qty, unit, price, 0.95)
         out.append(FreeLine(line=line, span=span, strong=True))
     return out
 
