@@ -15,10 +15,8 @@ the first and makes no second document.
 from __future__ import annotations
 
 import contextlib
-import email.policy
 import hashlib
 import logging
-import re
 import shlex
 import socket
 import ssl
@@ -27,7 +25,6 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +33,7 @@ from imapclient.exceptions import IMAPClientError
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from intake.rules import RulesFile, judge, mail_facts
 from orderintake import store
 from orderintake.db import Database, MailMessageRow
 
@@ -175,45 +173,6 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(b"\n".join(kept) + b"\n\n" + body).hexdigest()
 
 
-@dataclass
-class MessageFacts:
-    message_id: str | None
-    subject: str
-    ignore_reason: str | None  # an automatic message: no order to read
-
-
-def message_facts(raw: bytes) -> MessageFacts:
-    headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
-    message_id = str(headers.get("Message-ID") or "").strip() or None
-    subject = str(headers.get("Subject") or "").strip()
-    return MessageFacts(message_id[:500] if message_id else None, subject, automatic_reason(headers))
-
-
-def automatic_reason(headers: email.message.Message) -> str | None:
-    """Why a message is automatic (RFC 3834 auto-replies, delivery reports, lists), told by its
-    headers, never guessed from its words; None for a message a person sent."""
-    auto = str(headers.get("Auto-Submitted") or "").strip().lower()
-    if auto and auto != "no":
-        return f"réponse automatique (Auto-Submitted: {auto})"
-    content_type = str(headers.get("Content-Type") or "").lower()
-    if content_type.startswith("multipart/report"):
-        return "avis de remise ou de non-remise (multipart/report)"
-    if headers.get("X-Autoreply") or headers.get("X-Autorespond"):
-        return "réponse automatique (X-Autoreply)"
-    precedence = str(headers.get("Precedence") or "").strip().lower()
-    if precedence in ("bulk", "list", "junk", "auto_reply"):
-        return f"envoi en nombre (Precedence: {precedence})"
-    if headers.get("List-Unsubscribe") or headers.get("List-Id"):
-        return "lettre d'information ou liste de diffusion (List-Unsubscribe)"
-    return None
-
-
-def _eml_name(facts: MessageFacts, uid: int) -> str:
-    subject = re.sub(r"[^\w\s.,'()-]", " ", facts.subject)
-    subject = re.sub(r"\s+", " ", subject).strip()[:120]
-    return f"{subject or f'message {uid}'}.eml"
-
-
 # ------------------------------------------------------------------ one folder
 
 
@@ -229,8 +188,11 @@ class SyncResult:
 class FolderSync:
     """Takes every message of one folder of one mailbox, each once."""
 
-    def __init__(self, config: MailboxConfig, folder: str, db: Database, documents_dir: Path) -> None:
+    def __init__(
+        self, config: MailboxConfig, folder: str, db: Database, documents_dir: Path, rules: RulesFile | None = None
+    ) -> None:
         self.config, self.folder, self.db, self.documents_dir = config, folder, db, documents_dir
+        self.rules = rules or RulesFile(None)
         self._processed_ready = False
 
     def sync(self, client: IMAPClient) -> SyncResult:
@@ -280,25 +242,32 @@ class FolderSync:
         return taken
 
     def _take(self, session: Session, uidvalidity: int, uid: int, raw: bytes) -> MailMessageRow:
-        facts = message_facts(raw)
+        facts = mail_facts(raw)
         digest = content_hash(raw)
+        message_id = facts.message_id[:500] if facts.message_id else None
         row = MailMessageRow(
             account=self.config.name,
             folder=self.folder,
             uidvalidity=uidvalidity,
             uid=uid,
-            message_id=facts.message_id,
+            message_id=message_id,
             content_hash=digest,
+            sender=facts.sender[:320] or None,
+            subject=facts.subject[:500] or None,
         )
-        earlier = store.mail_earlier(session, facts.message_id, digest)
+        earlier = store.mail_earlier(session, message_id, digest)
+        verdict = judge(self.rules.current(), facts)
         if earlier is not None:
             row.outcome, row.document_id = "duplicate", earlier.document_id
             row.reason = f"déjà reçu (message {earlier.account}/{earlier.folder} UID {earlier.uid})"
-        elif facts.ignore_reason:
-            row.outcome, row.reason = "ignored", facts.ignore_reason
+        elif not verdict.take:
+            # set aside, never lost: the raw message is kept so that a person can still take it
+            row.outcome, row.reason = "ignored", verdict.reason
+            row.raw_path = str(store.keep_file(self.documents_dir, raw, digest, ".eml"))
         else:
-            ingested = store.store_document(session, self.documents_dir, raw, _eml_name(facts, uid), source="email")
-            row.outcome, row.document_id = "stored", ingested.document_id
+            name = store.mail_filename(facts.subject, uid)
+            ingested = store.store_document(session, self.documents_dir, raw, name, source="email")
+            row.outcome, row.document_id, row.reason = "stored", ingested.document_id, verdict.reason
         return store.record_mail(session, row)
 
     def _refuse(self, session: Session, uidvalidity: int, uid: int, size: int, limit: int) -> None:
@@ -344,9 +313,11 @@ class MailboxWatcher:
     """Watches the folders of one mailbox for as long as it runs: IDLE where the server offers it
     (one folder), polling otherwise, and reconnecting with a growing pause after any cut."""
 
-    def __init__(self, config: MailboxConfig, db: Database, documents_dir: Path) -> None:
+    def __init__(
+        self, config: MailboxConfig, db: Database, documents_dir: Path, rules: RulesFile | None = None
+    ) -> None:
         self.config = config
-        self.folders = [FolderSync(config, folder, db, documents_dir) for folder in config.folders]
+        self.folders = [FolderSync(config, folder, db, documents_dir, rules) for folder in config.folders]
         self.last_error: str | None = None
         self.connected = False
 
@@ -409,8 +380,10 @@ class MailboxWatcher:
 class MailboxService:
     """The watchers of every configured mailbox, each in a thread of its own."""
 
-    def __init__(self, mailboxes: Sequence[MailboxConfig], db: Database, documents_dir: Path) -> None:
-        self.watchers = [MailboxWatcher(box, db, documents_dir) for box in mailboxes]
+    def __init__(
+        self, mailboxes: Sequence[MailboxConfig], db: Database, documents_dir: Path, rules: RulesFile | None = None
+    ) -> None:
+        self.watchers = [MailboxWatcher(box, db, documents_dir, rules) for box in mailboxes]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 

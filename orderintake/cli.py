@@ -152,7 +152,7 @@ def mail(
     except MailboxError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    service = MailboxService(mailboxes, runtime.db, runtime.settings.documents_dir)
+    service = MailboxService(mailboxes, runtime.db, runtime.settings.documents_dir, runtime.rules)
     if once:
         for watcher in service.watchers:
             result = watcher.sync_once()

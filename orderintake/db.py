@@ -73,6 +73,10 @@ class MailMessageRow(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
     outcome: Mapped[str] = mapped_column(String(20))  # stored, duplicate, ignored, too_large
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sender: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    subject: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # the raw message of one set aside by the rules, kept so that a person can still take it
+    raw_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
     moved: Mapped[bool] = mapped_column(default=False)  # moved (or flagged) on the server
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -208,7 +212,9 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # FULL: a commit is on disk before the intake tells the mail server the message is taken,
+            # so a power cut cannot undo a commit after the message has left the watched folder
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
 
         return engine

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from intake.rules import RulesFile
 from orderintake.db import Database
 from orderintake.pipeline import Pipeline
 from orderintake.settings import Settings
@@ -14,6 +15,7 @@ class Runtime:
     settings: Settings
     db: Database
     pipeline: Pipeline
+    rules: RulesFile = field(default_factory=lambda: RulesFile(None))  # which mail is taken
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
@@ -21,4 +23,5 @@ class Runtime:
         settings.ensure_dirs()
         db = Database(settings.sqlalchemy_url)
         db.migrate()
-        return cls(settings=settings, db=db, pipeline=Pipeline(db, settings))
+        return cls(settings=settings, db=db, pipeline=Pipeline(db, settings),
+                   rules=RulesFile(settings.intake_rules_path))

@@ -20,14 +20,18 @@ class Settings(BaseSettings):
     secret_key: str = ""  # default: generated once and kept in data_dir/secret_key
     poll_seconds: float = 2.0  # how often the watched folder and the queue are looked at
     max_upload_mb: int = 50
+    # how long a file dropped in the watched folder must stay unchanged (size and time) before it is read
+    folder_settle_seconds: float = 1.0
     low_confidence_threshold: float = 0.9
     secure_cookies: bool = False  # set when served behind HTTPS: the session cookie is then sent over TLS only
     # the touchless policy (matching/policy.py), a TOML or JSON file; unset: the built-in, strictest default
     policy_file: Path | None = None
     # the watched mailboxes (intake/imap.py), a TOML file of [[mailbox]] tables; unset: no mailbox
     mailboxes_file: Path | None = None
+    # which mail is taken (intake/rules.py), a TOML file also edited from the UI; unset: data_dir/intake_rules.toml
+    rules_file: Path | None = None
 
-    @field_validator("policy_file", "mailboxes_file", mode="before")
+    @field_validator("policy_file", "mailboxes_file", "rules_file", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -39,6 +43,10 @@ class Settings(BaseSettings):
     @property
     def documents_dir(self) -> Path:
         return self.data_dir / "documents"
+
+    @property
+    def intake_rules_path(self) -> Path:
+        return self.rules_file or self.data_dir / "intake_rules.toml"
 
     @property
     def outbox_dir(self) -> Path:

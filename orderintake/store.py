@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
 from collections.abc import Sequence
@@ -65,12 +66,7 @@ def store_document(
     if existing is not None:
         return Ingested(existing.id, created=False)
     safe_name = safe_filename(filename)
-    target = documents_dir / digest[:2] / f"{digest}{Path(safe_name).suffix.lower()[:10]}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        tmp = target.with_suffix(target.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)  # atomic: a crash leaves no half-written document
+    target = keep_file(documents_dir, data, digest, Path(safe_name).suffix)
     row = DocumentRow(
         sha256=digest, filename=safe_name, size=len(data), stored_path=str(target), source=source, state=RECEIVED
     )
@@ -78,6 +74,27 @@ def store_document(
     session.flush()
     audit(session, row.id, PIPELINE_ACTOR, "received", {"source": source, "filename": safe_name})
     return Ingested(row.id, created=True)
+
+
+def keep_file(documents_dir: Path, data: bytes, digest: str, suffix: str) -> Path:
+    """Write `data` once under its content hash, atomically and flushed to disk (file and folder),
+    so that a power cut after the caller's commit cannot leave a row without its file."""
+    target = documents_dir / digest[:2] / f"{digest}{suffix.lower()[:10]}"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(target)  # atomic: a crash leaves no half-written document
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself is on disk
+    finally:
+        os.close(folder)
+    return target
 
 
 # ---------------------------------------------------------------- mail messages
@@ -125,9 +142,33 @@ def mark_mail_moved(session: Session, account: str, folder: str, uidvalidity: in
         row.moved = True
 
 
+def take_set_aside_mail(session: Session, documents_dir: Path, mail_id: int, actor: str) -> Ingested:
+    """A person takes a message the rules had set aside: its kept raw message becomes a document."""
+    row = session.get(MailMessageRow, mail_id)
+    if row is None:
+        raise KeyError(f"no mail message {mail_id}")
+    if row.outcome != "ignored" or not row.raw_path:
+        raise ValueError(f"mail message {mail_id} is {row.outcome}: nothing kept to take")
+    data = Path(row.raw_path).read_bytes()
+    name = mail_filename(row.subject or "", row.uid)
+    ingested = store_document(session, documents_dir, data, name, source="email")
+    was = row.reason or ""
+    row.outcome, row.document_id = "stored", ingested.document_id
+    row.reason = f"pris à la main par {actor} (écarté avant : {was})"
+    audit(session, ingested.document_id, actor, "taken_by_hand", {"mail_message": mail_id, "set_aside_because": was})
+    return ingested
+
+
 def mail_messages(session: Session, limit: int = 300) -> list[MailMessageRow]:
     """The messages taken from the mailboxes, newest first."""
     return list(session.scalars(select(MailMessageRow).order_by(MailMessageRow.id.desc()).limit(limit)))
+
+
+def mail_filename(subject: str, uid: int) -> str:
+    """The file name a message taken from a mailbox is kept under: its subject, readable."""
+    cleaned = re.sub(r"[^\w\s.,'()-]", " ", subject)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip()[:120]
+    return f"{cleaned or f'message {uid}'}.eml"
 
 
 def safe_filename(filename: str) -> str:

@@ -79,7 +79,7 @@ def create_app(runtime: Runtime, start_worker: bool = False) -> FastAPI:
             if runtime.settings.mailboxes_file is not None:
                 # a bad mailboxes file stops the start (MailboxError), as a bad policy file does
                 boxes = load_mailboxes(runtime.settings.mailboxes_file)
-                mailboxes = MailboxService(boxes, runtime.db, runtime.settings.documents_dir)
+                mailboxes = MailboxService(boxes, runtime.db, runtime.settings.documents_dir, runtime.rules)
                 mailboxes.start()
                 log.info("watching %d mailbox(es)", len(boxes))
         try:

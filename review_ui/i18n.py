@@ -189,6 +189,66 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason": ("Raison", "Reason"),
     "seen_at": ("Pris le", "Taken on"),
     "no_mail": ("Aucun message pris pour l'instant.", "No message taken yet."),
+    "take_mail": ("Prendre quand même", "Take it anyway"),
+    "mail_taken": ("Message pris : document n° {id}.", "Message taken: document no. {id}."),
+    "mail_not_taken": ("Message non pris : {reason}", "Message not taken: {reason}"),
+    # which mail is taken (intake/rules.py)
+    "rules": ("Règles", "Rules"),
+    "rules_link": ("Règles de prise du courrier", "Mail intake rules"),
+    "rules_title": ("Règles de prise du courrier", "Which mail is taken"),
+    "rules_hint": (
+        "Les réponses automatiques, avis de non-remise et lettres d'information sont reconnus à leurs "
+        "en-têtes. Ces règles disent en plus quels expéditeurs sont des clients, quels objets ou pièces "
+        "jointes prendre et quoi écarter. Un message écarté est gardé et peut être pris à la main.",
+        "Automatic replies, delivery reports and newsletters are told by their headers. These rules also "
+        "say which senders are customers, which subjects or attachments to take and what to set aside. "
+        "A message set aside is kept and can be taken by hand.",
+    ),
+    "rules_file": ("Fichier : {path} (modifiable ici ou à la main).", "File: {path} (edit here or by hand)."),
+    "rules_no_file": ("Aucun fichier de règles : règles par défaut.", "No rules file: default rules."),
+    "rules_updated_by": ("modifiées en dernier par {user}", "last changed by {user}"),
+    "rules_file_error": (
+        "Le fichier de règles ne se lit pas ; les règles précédentes restent en vigueur : {error}",
+        "The rules file cannot be read; the previous rules stay in force: {error}",
+    ),
+    "rules_saved": ("Règles enregistrées.", "Rules saved."),
+    "rules_mode": ("Quels messages prendre", "Which messages to take"),
+    "rules_mode_all": (
+        "Tous, sauf ceux écartés ci-dessous (par défaut)", "All but those set aside below (default)"
+    ),
+    "rules_mode_listed": (
+        "Seulement ceux des clients listés, ou avec un objet ou une pièce jointe à prendre",
+        "Only those from listed customers, or with a subject or attachment to take",
+    ),
+    "rules_customer_senders": ("Expéditeurs clients", "Customer senders"),
+    "rules_customer_senders_hint": (
+        "une adresse (achats@client.fr) ou un domaine (client.fr) par ligne ; pris même quand leur logiciel "
+        "envoie en automatique",
+        "one address (achats@client.fr) or domain (client.fr) per line; taken even when their software "
+        "sends automatically",
+    ),
+    "rules_take_subjects": ("Objets à prendre", "Subjects to take"),
+    "rules_take_subjects_hint": (
+        "des mots (sans égard aux majuscules ni aux accents) ou /une expression régulière/ par ligne",
+        "words (case and accents ignored) or a /regular expression/ per line",
+    ),
+    "rules_take_attachments": ("Pièces jointes à prendre", "Attachments to take"),
+    "rules_take_attachments_hint": (
+        "un modèle de nom par ligne : BC_*.pdf, *.xlsx", "one name pattern per line: BC_*.pdf, *.xlsx"
+    ),
+    "rules_ignore_senders": ("Expéditeurs à écarter", "Senders to set aside"),
+    "rules_ignore_senders_hint": ("une adresse ou un domaine par ligne", "one address or domain per line"),
+    "rules_ignore_subjects": ("Objets à écarter", "Subjects to set aside"),
+    "rules_ignore_subjects_hint": (
+        "des mots ou /une expression/ par ligne : facture, relance",
+        "words or /an expression/ per line: invoice, reminder",
+    ),
+    "rules_try": ("Essayer les règles", "Try the rules"),
+    "rules_try_sender": ("Expéditeur", "Sender"),
+    "rules_try_attachment": ("Pièces jointes (séparées par des virgules)", "Attachments (comma-separated)"),
+    "rules_try_button": ("Essayer", "Try"),
+    "rules_verdict_take": ("Pris", "Taken"),
+    "rules_verdict_aside": ("Écarté", "Set aside"),
     # learning from corrections
     "learned": ("Appris", "Learned"),
     "learned_title": ("Ce que les relecteurs ont appris au rapprochement", "What reviewers taught matching"),

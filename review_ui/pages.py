@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from intake.rules import IntakeRules, MailFacts, RulesError, judge, parse_rules
 from orderintake import store
 from orderintake.db import CustomerRow, DocumentRow
 from orderintake.masterdata import FILES, MasterData, MasterDataError, parse_file
@@ -331,6 +332,58 @@ def mail_page(request: Request, user: User) -> Response:
     with runtime_of(request).db.session() as session:
         rows = store.mail_messages(session)
     return render(request, "mail.html", rows=rows)
+
+
+@router.post("/mail/{mail_id}/take")
+async def take_mail(request: Request, user: User, mail_id: int) -> Response:
+    """Take a message the rules had set aside: it becomes a document and goes through the pipeline."""
+    await _form(request)
+    runtime, t = runtime_of(request), translator(request)
+    try:
+        with runtime.db.session() as session:
+            ingested = store.take_set_aside_mail(session, runtime.settings.documents_dir, mail_id, actor=user)
+    except (KeyError, ValueError, OSError) as exc:
+        flash(request, "error", t("mail_not_taken", reason=str(exc)))
+        return _redirect("/mail")
+    flash(request, "ok", t("mail_taken", id=ingested.document_id))
+    return _redirect(f"/mail#mail-{mail_id}")
+
+
+RULE_LISTS = ("customer_senders", "take_subjects", "take_attachments", "ignore_senders", "ignore_subjects")
+
+
+def _rules_page(request: Request, rules: IntakeRules, status_code: int = 200, error: str | None = None) -> Response:
+    runtime = runtime_of(request)
+    params = request.query_params
+    trial = None
+    if params.get("try_sender") or params.get("try_subject") or params.get("try_attachment"):
+        attachments = [a.strip() for a in params.get("try_attachment", "").split(",") if a.strip()]
+        facts = MailFacts(sender=params.get("try_sender", "").strip().lower(), subject=params.get("try_subject", ""),
+                          message_id=None, attachments=attachments, automatic=None, automatic_reply=False)
+        trial = judge(runtime.rules.current(), facts)
+    return render(request, "mail_rules.html", status_code=status_code, rules=rules, lists=RULE_LISTS, error=error,
+                  file_error=runtime.rules.error, path=runtime.rules.path, trial=trial, params=params)
+
+
+@router.get("/mail/rules")
+def rules_page(request: Request, user: User) -> Response:
+    return _rules_page(request, runtime_of(request).rules.current())
+
+
+@router.post("/mail/rules")
+async def save_rules(request: Request, user: User) -> Response:
+    form = await _form(request)
+    t = translator(request)
+    data: dict[str, Any] = {name: str(form.get(name) or "").splitlines() for name in RULE_LISTS}
+    data["mode"] = str(form.get("mode") or "all")
+    try:
+        rules = parse_rules(data, t("rules"))
+        runtime_of(request).rules.save(rules, author=user)
+    except RulesError as exc:
+        shown = IntakeRules.model_construct(**data)  # what was typed, shown again to be corrected
+        return _rules_page(request, shown, 400, str(exc))
+    flash(request, "ok", t("rules_saved"))
+    return _redirect("/mail/rules")
 
 
 @router.get("/policy")

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from intake.imap import FolderSync, MailboxConfig, MailboxWatcher, content_hash
 from orderintake.db import Database, DocumentRow, MailMessageRow
+from orderintake.runtime import Runtime
 from tests.dovecot import PASSWORD, Dovecot, available
 
 pytestmark = pytest.mark.skipif(
@@ -81,6 +82,7 @@ def order_mail(number: int, *, attachment: bytes | None = None, **headers: str) 
     message["Message-ID"] = f"<cmd-{number}@durand-elec.fr>"
     message["Date"] = "Mon, 16 Nov 2026 09:00:00 +0100"
     for name, value in headers.items():
+        del message[name.replace("_", "-")]
         message[name.replace("_", "-")] = value
     message.set_content(f"Bonjour,\nmerci de livrer 10 cartons de gobelets 20cl réf GOB20.\nCommande CMD-{number}\n")
     if attachment is not None:
@@ -373,3 +375,54 @@ def test_the_server_watches_the_configured_mailbox_and_reads_the_order(
         order = store.load_order(session, document.id)
     assert order is not None and order.po_number == "CMD-80"
     assert server.count("INBOX") == 0
+
+
+# ------------------------------------------------------------------------------ rules
+
+
+def test_rules_set_mail_aside_with_the_reason_and_a_person_can_still_take_it(
+    server: Dovecot, user: str, runtime: Runtime
+) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from review_ui.app import create_app
+
+    runtime.settings.intake_rules_path.write_text(
+        'mode = "listed"\ncustomer_senders = ["durand-elec.fr"]\ntake_attachments = ["BC_*.pdf"]\n'
+        'ignore_subjects = ["facture"]\n',
+        encoding="utf-8",
+    )
+    stranger = order_mail(90, From="Nouveau client <achats@nouveau-client.fr>")
+    stranger_with_po = order_mail(91, attachment=b"%PDF-1.4 scan", From="Autre <achats@autre.fr>")
+    invoice = order_mail(92, Subject="Votre facture F-92")
+    erp = order_mail(93, Auto_Submitted="auto-generated")  # a customer's ERP mailing its order
+    server.deliver([stranger, invoice, erp, stranger_with_po.replace(b"CMD-91.pdf", b"BC_91.pdf")])
+    watcher = MailboxWatcher(config(server), runtime.db, runtime.settings.documents_dir, runtime.rules)
+    result = watcher.sync_once()
+    assert (len(result.stored), result.ignored, result.moved) == (2, 2, 4)
+    assert server.count("INBOX") == 0
+    rows = {row.subject: row for row in mail_rows(runtime.db)}
+    assert rows["Commande CMD-90"].outcome == "ignored" and "mode « liste »" in (rows["Commande CMD-90"].reason or "")
+    assert rows["Votre facture F-92"].reason == "objet écarté par la règle « facture »"
+    assert "pris malgré ses en-têtes" in (rows["Commande CMD-93"].reason or "")
+    assert rows["Commande CMD-91"].outcome == "stored"  # its attachment is one to take
+    # nothing set aside is lost: its raw message is kept, byte for byte
+    assert Path(rows["Commande CMD-90"].raw_path or "").read_bytes().replace(b"\r\n", b"\n") == stranger
+
+    with TestClient(create_app(runtime)) as client:
+        client.post("/login", data={"username": "alice", "password": "s3cret-pass"})
+        page = client.get("/mail").text
+        assert "achats@nouveau-client.fr" in page and "objet écarté par la règle « facture »" in page
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token is not None and f'action="/mail/{rows["Commande CMD-90"].id}/take"' in page
+        taken = client.post(f"/mail/{rows['Commande CMD-90'].id}/take", data={"csrf_token": token.group(1)},
+                            follow_redirects=True)
+        assert taken.status_code == 200 and "Message pris : document n°" in taken.text
+        assert "pris à la main par alice" in taken.text
+        again = client.post(f"/mail/{rows['Commande CMD-90'].id}/take", data={"csrf_token": token.group(1)},
+                            follow_redirects=True)
+        assert "Message non pris" in again.text  # taken once, not twice
+    stored = documents(runtime.db)
+    assert len(stored) == 3 and Path(stored[-1].stored_path).read_bytes().replace(b"\r\n", b"\n") == stranger
