@@ -203,6 +203,7 @@ def _serve(runtime: Runtime, worker: bool) -> None:
     from review_ui.app import create_app
 
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # it logs every batch of changes, our moves too
     application = create_app(runtime, start_worker=worker)
     uvicorn.run(application, host=runtime.settings.host, port=runtime.settings.port, log_level="info")
 

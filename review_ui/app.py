@@ -72,7 +72,11 @@ def create_app(runtime: Runtime, start_worker: bool = False) -> FastAPI:
         worker = None
         mailboxes = None
         if start_worker:
-            watcher = FolderWatcher(runtime.settings.inbox_dir, runtime.pipeline)
+            watcher = FolderWatcher(
+                runtime.settings.inbox_dir, runtime.pipeline,
+                settle_seconds=runtime.settings.folder_settle_seconds,
+                max_bytes=runtime.settings.max_upload_mb * 1024 * 1024,
+            )
             worker = Worker(runtime.pipeline, watcher, runtime.settings.poll_seconds)
             worker.start()
             log.info("worker started on %s", runtime.settings.inbox_dir)
