@@ -9,43 +9,44 @@ order with no lines but with the sender's hints, so that the customer can still 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import email
 import email.policy
 import email.utils
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 
 from extractors import freetext
+from extractors.attachments import (
+    MAX_FIELDS_TEXT,
+    Attachment,
+    choose,
+    normalize_text,
+    read_candidates,
+    with_source,
+)
 from extractors.errors import UnreadableDocument
 from extractors.fields import find_header_fields
 from extractors.html_text import read_html
 from extractors.parsing import clean_text, fold, parse_date
-from extractors.sniff import sniff
+from extractors.sniff import OLE2_MAGIC, sniff
 from extractors.tables import Cell, lines_from_grid
 from orderintake.domain import CustomerHints, Order, OrderLine, Provenance
 
 MAX_DEPTH = 3  # e-mails inside e-mails
 MAX_ATTACHMENTS = 25
 MIN_IMAGE_BYTES = 12_000  # smaller images are logos and signatures, not scanned orders
-MAX_FIELDS_TEXT = 8_000
-MAX_TEXT_ATTACHMENT = 1_000_000
 MAX_BODY_TEXT = 300_000  # characters of body text read for an order; a typed order is far shorter
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("email_depth", default=0)
 
 
 # --------------------------------------------------------------------------- data
-@dataclass
-class _Attachment:
-    filename: str
-    data: bytes
-    note: str = ""  # "inside the forwarded message ..."
-
-
 @dataclass
 class _Segment:
     """One message of a reply or forward chain, latest first."""
@@ -70,22 +71,42 @@ class _Mail:
     date: dt.date | None
     text: str
     html_tables: list[tuple[int, list[list[Cell]]]] = field(default_factory=list)  # (segment, rows)
-    attachments: list[_Attachment] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
     nested: list[_Mail] = field(default_factory=list)
     segments: list[_Segment] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what could not be opened, for the reviewer
 
 
 # --------------------------------------------------------------------------- entry point
 def read_email(data: bytes, filename: str) -> Order:
     """Read one e-mail and its attachments into one order."""
-    depth = _depth.get()
-    if depth >= MAX_DEPTH:
-        raise UnreadableDocument("e-mails nested too deeply", "trop de messages imbriqués")
-    token = _depth.set(depth + 1)
-    try:
+    with _one_level_deeper():
         message = _parse(data)
         mail = _read_mail(message, 0)
         return _build_order(mail, filename)
+
+
+def read_email_message(message: Message, filename: str, notes: Iterable[str] = ()) -> Order:
+    """Read an e-mail already parsed or built (an Outlook .msg converted by outlook_msg); `notes`
+    say what the conversion could not keep."""
+    with _one_level_deeper():
+        mail = _read_mail(message, 0)
+        mail.notes[:0] = list(notes)
+        return _build_order(mail, filename)
+
+
+@contextlib.contextmanager
+def _one_level_deeper() -> Iterator[None]:
+    """E-mails read inside e-mails (an .eml attached to an .eml) stop at MAX_DEPTH."""
+    depth = _depth.get()
+    if depth >= MAX_DEPTH:
+        raise UnreadableDocument(
+            f"e-mails nested too deeply (more than {MAX_DEPTH} levels)",
+            f"trop de messages imbriqués (plus de {MAX_DEPTH} niveaux)",
+        )
+    token = _depth.set(depth + 1)
+    try:
+        yield
     finally:
         _depth.reset(token)
 
@@ -223,8 +244,8 @@ def _read_mail(message: Message, depth: int) -> _Mail:
         if ctype == "message/rfc822":
             inner = part.get_payload()
             inner_message = inner[0] if isinstance(inner, list) and inner else None
-            if isinstance(inner_message, Message) and depth < MAX_DEPTH:
-                mail.nested.append(_read_mail(inner_message, depth + 1))
+            if isinstance(inner_message, Message):
+                _open_nested(mail, inner_message, depth)
             continue
         has_name = bool(_safe_filename(part))
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not has_name:
@@ -243,11 +264,16 @@ def _read_mail(message: Message, depth: int) -> _Mail:
             continue  # logos and pictures embedded in the HTML body
         if ctype in _NOT_DOCUMENTS or re.search(_NOT_DOCUMENT_NAMES, _filename(part, index).lower()):
             continue  # signatures, business cards, invitations, Outlook's winmail.dat
+        if data.startswith(OLE2_MAGIC) and sniff(data, _filename(part, index)) == "msg":
+            outlook = _outlook_message(data, depth, mail)
+            if outlook is not None:  # an Outlook message forwarded as an attachment is a nested e-mail
+                _open_nested(mail, outlook, depth)
+                continue
         if len(mail.attachments) < MAX_ATTACHMENTS:
-            mail.attachments.append(_Attachment(_filename(part, index), data))
+            mail.attachments.append(Attachment(_filename(part, index), data))
     html_doc = read_html("\n".join(html)) if html else None
-    mail.text = _normalize_body("\n\n".join(t for t in plain if t.strip()))[:MAX_BODY_TEXT]
-    html_text = _normalize_body(html_doc.text)[:MAX_BODY_TEXT] if html_doc is not None else ""
+    mail.text = normalize_text("\n\n".join(t for t in plain if t.strip()))[:MAX_BODY_TEXT]
+    html_text = normalize_text(html_doc.text)[:MAX_BODY_TEXT] if html_doc is not None else ""
     if not mail.text or (not re.search(r"\d", mail.text) and re.search(r"\d", html_text)):
         # no plain part, or a stub ("this message is in HTML format"): read the HTML part
         mail.text = html_text
@@ -264,7 +290,33 @@ def _read_mail(message: Message, depth: int) -> _Mail:
             att.note = f"inside the attached message '{inner_mail.subject}'"
             if len(mail.attachments) < MAX_ATTACHMENTS:
                 mail.attachments.append(att)
+        mail.notes.extend(n for n in inner_mail.notes if n not in mail.notes)
     return mail
+
+
+def _open_nested(mail: _Mail, inner_message: Message, depth: int) -> None:
+    """A message forwarded as an attachment, read up to MAX_DEPTH levels; deeper ones are noted."""
+    if depth < MAX_DEPTH:
+        mail.nested.append(_read_mail(inner_message, depth + 1))
+        return
+    subject = _header(inner_message, "Subject")
+    mail.notes.append(
+        f"a message nested more than {MAX_DEPTH} levels deep was not opened"
+        + (f": '{subject}'" if subject else "")
+    )
+
+
+def _outlook_message(data: bytes, depth: int, mail: _Mail) -> Message | None:
+    """An attached Outlook .msg as an e-mail message; None when it cannot be opened (it is then
+    noted as an attachment that cannot be read, with the reason)."""
+    from extractors.outlook_msg import msg_to_email  # outlook_msg reads through this module
+
+    try:
+        converted = msg_to_email(data, embedded_levels=max(0, MAX_DEPTH - depth - 1))
+    except UnreadableDocument:
+        return None
+    mail.notes.extend(converted.notes)
+    return converted.message
 
 
 _NOT_DOCUMENTS = {
@@ -287,11 +339,6 @@ def _safe_filename(part: Message) -> str | None:
         return part.get_filename()
     except Exception:  # noqa: BLE001
         return None
-
-
-def _normalize_body(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u200b", "")
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
 # --------------------------------------------------------------------------- reply / forward chain
@@ -679,122 +726,6 @@ def _shift_provenance(line: OrderLine, base: int) -> None:
             line.provenance[key] = prov.model_copy(update={"span": span})
 
 
-# --------------------------------------------------------------------------- attachments
-_NOT_ORDER_TEXT = re.compile(
-    r"ne pas utiliser pour (?:la )?commande|pas de commande sur ce document|not for order|not an order"
-    r"|geen bestelling|keine bestellung"
-)
-_NOT_ORDER_TITLE = re.compile(
-    r"(?<![a-z])(?:schemas?|plans?|diagrams?|unifilaire|synoptique|price ?list|liste de prix|tarifs?"
-    r"|catalogue|catalog|cgv|conditions generales|terms and conditions|fiche technique|datasheet"
-    r"|data sheet|notice"
-    r"|certificat|factures?|invoice|avoir|credit note|bon de livraison|delivery note|pakbon|lieferschein"
-    r"|prijslijst|preisliste|tekening|zeichnung|drawing)(?![a-z])"
-)
-_WEAK_TITLE = re.compile(
-    r"(?<![a-z])(?:devis|quote|quotation|offre|offerte|angebot|proforma|pro forma)(?![a-z])"
-)
-
-
-@dataclass
-class _Candidate:
-    attachment: _Attachment
-    order: Order
-    tier: int  # 0 an order, 1 a quote, 2 a name that says plan/price list, 3 says it is no order
-    reason: str = ""
-
-
-def _read_attachments(mail: _Mail, notes: list[str]) -> list[_Candidate]:
-    from extractors.registry import extract  # the registry imports this module
-
-    candidates: list[_Candidate] = []
-    for att in mail.attachments:
-        try:
-            order = extract(att.data, att.filename)
-        except UnreadableDocument as exc:
-            # a .txt is sniffed as text or as a one-column CSV: read it as free text then
-            plain = sniff(att.data, att.filename) in ("text", "csv")
-            text_order = _text_attachment(att) if plain else None
-            if text_order is None or not text_order.lines:
-                notes.append(f"attachment {att.filename} not read: {exc.reason}")
-                continue
-            order = text_order
-        except Exception as exc:  # noqa: BLE001 - another reader's bug must not lose the e-mail
-            notes.append(f"attachment {att.filename} not read: {type(exc).__name__}")
-            continue
-        counted = [line for line in order.lines if line.quantity is not None]
-        text = order.customer_hints.text or ""
-        first_lines = [x for x in text.split("\n") if x.strip()][:3]
-        title = fold(" ".join([att.filename, *first_lines]))
-        # "TGBT ATELIER – SCHÉMA UNIFILAIRE": a part of the first line starts with a non-order word
-        title_parts = re.split(r"\s[–—|:-]\s", fold(first_lines[0])) if first_lines else []
-        if _NOT_ORDER_TEXT.search(fold(text)) or any(_NOT_ORDER_TITLE.match(p.strip()) for p in title_parts):
-            tier, reason = 3, "its title says it is not an order"
-        elif _NOT_ORDER_TITLE.search(fold(att.filename)):
-            tier, reason = 2, "its name says it is a plan, a price list or another non-order document"
-        elif _WEAK_TITLE.search(title):
-            tier, reason = 1, "it is a quote"
-        else:
-            tier, reason = 0, ""
-        if not counted:
-            notes.append(f"attachment {att.filename} holds no order lines")
-            continue
-        candidates.append(_Candidate(att, order, tier, reason))
-    return candidates
-
-
-def _text_attachment(att: _Attachment) -> Order | None:
-    """A plain-text or HTML attachment ('commande.txt'): read as free text like a body."""
-    raw = att.data[:MAX_TEXT_ATTACHMENT]
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        return None
-    if re.search(r"<(?:html|body|table|p|div)[\s>]", text[:4000], re.I):
-        text = read_html(text, att.filename).text
-    text = _normalize_body(text)
-    lines = freetext.order_lines(text, source=att.filename)
-    order = Order(lines=lines)
-    order.customer_hints.text = text
-    find_header_fields(text[:MAX_FIELDS_TEXT], order, att.filename)
-    return order
-
-
-def _choose(candidates: list[_Candidate], body_has_lines: bool) -> tuple[_Candidate | None, list[str]]:
-    notes: list[str] = []
-    allowed = [c for c in candidates if c.tier == 0]
-    if not allowed:
-        allowed = [c for c in candidates if c.tier == 1] if not body_has_lines else []
-    if not allowed and not body_has_lines:
-        allowed = [c for c in candidates if c.tier == 2]
-    chosen = max(allowed, key=lambda c: sum(1 for x in c.order.lines if x.quantity is not None), default=None)
-    for c in candidates:
-        if c is chosen:
-            continue
-        why = c.reason or "another attachment holds more order lines"
-        if chosen is None and body_has_lines and not c.reason:
-            why = "the body holds the order"
-        notes.append(f"attachment {c.attachment.filename} not used: {why}")
-    return chosen, notes
-
-
-def _with_source(order: Order, source: str) -> None:
-    """Values read from an attachment say so in their provenance."""
-    for key, prov in list(order.provenance.items()):
-        if not prov.source:
-            order.provenance[key] = prov.model_copy(update={"source": source})
-    for line in order.lines:
-        for key, prov in list(line.provenance.items()):
-            if not prov.source:
-                line.provenance[key] = prov.model_copy(update={"source": source})
-        if not line.provenance:
-            line.provenance["quantity"] = Provenance(source=source)
-
-
 # --------------------------------------------------------------------------- assembling the order
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     chars = list(text)
@@ -842,9 +773,10 @@ def _build_order(mail: _Mail, filename: str) -> Order:
                 (i + len(mail.segments) - len(inner.segments), rows) for i, rows in inner.html_tables
             )
     body = _body_order(mail, notes)
-    candidates = _read_attachments(mail, notes)
-    chosen, choice_notes = _choose(candidates, body is not None)
+    candidates = read_candidates(mail.attachments, notes).candidates
+    chosen, choice_notes = choose(candidates, body is not None)
     notes.extend(choice_notes)
+    notes.extend(n for n in mail.notes if n not in notes)
     if chosen is not None and body is not None and not _ATTACHMENT_WORDS.search(fold(mail.text)):
         # both hold lines and the message never points to an attachment: the typed list is the order
         notes.append(f"attachment {chosen.attachment.filename} not used: the body holds the order")
@@ -852,7 +784,7 @@ def _build_order(mail: _Mail, filename: str) -> Order:
 
     if chosen is not None:
         order = chosen.order.model_copy(deep=True)
-        _with_source(order, chosen.attachment.filename)
+        with_source(order, chosen.attachment.filename)
         kept_hints = order.customer_hints
         order.customer_hints = CustomerHints(
             names=list(kept_hints.names),

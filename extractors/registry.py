@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from extractors.errors import UnreadableDocument
-from extractors.sniff import sniff
+from extractors.sniff import claimed_kind, describe, name_matches, sniff
 from orderintake.domain import Order
 
 Reader = Callable[[bytes, str], Order]
@@ -20,6 +20,8 @@ READERS: dict[str, tuple[str, str]] = {
     "xlsx": ("extractors.spreadsheet", "read_xlsx"),
     "xls": ("extractors.spreadsheet", "read_xls"),
     "ods": ("extractors.spreadsheet", "read_ods"),
+    "zip": ("extractors.archive", "read_zip"),
+    "msg": ("extractors.outlook_msg", "read_msg"),
     "csv": ("extractors.delimited", "read_csv"),
     "email": ("extractors.email_reader", "read_email"),
     "ubl": ("extractors.ubl", "read_ubl"),
@@ -45,15 +47,28 @@ def extract(data: bytes, filename: str) -> Order:
     kind = sniff(data, filename)
     reader = reader_for(kind)
     if reader is None:
-        raise UnreadableDocument(
-            f"unsupported or unrecognised file content ({kind})",
-            f"contenu de fichier non reconnu ou non pris en charge ({kind})",
-        )
+        raise UnreadableDocument(*_unsupported(data, filename, kind))
     order = reader(data, filename)
     order.file = order.file or filename
     order.document_kind = order.document_kind or kind
     confirm_total(order)
     return order
+
+
+def _unsupported(data: bytes, filename: str, kind: str) -> tuple[str, str]:
+    """Why no reader reads this file, naming what its bytes really are (English, French)."""
+    found, found_fr = describe(data, kind)
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    claimed = claimed_kind(name)
+    if claimed is not None and not name_matches(name, kind):
+        return (
+            f"“{name}” is not {claimed[0]}: it holds {found}",
+            f"« {name} » n'est pas {claimed[1]} ; contenu trouvé : {found_fr}",
+        )
+    return (
+        f"this file cannot be read as an order: it holds {found}",
+        f"ce fichier ne peut pas être lu comme une commande ; contenu trouvé : {found_fr}",
+    )
 
 
 CONFIRMED = 0.97

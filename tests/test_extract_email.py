@@ -744,3 +744,57 @@ def test_hostile_html_is_harmless_and_quick(html: str) -> None:
     order = read(make_email(html=html))
     assert time.perf_counter() - start < 3
     assert [(line.quantity, line.description) for line in order.lines] == [(Decimal(3), "disjoncteur 16A")]
+
+
+# --------------------------------------------------------------------------- nested messages
+from tests import pdf_fixtures as fx  # noqa: E402 - the PDF order of the nested-message tests below
+
+
+def _message(subject: str, text: str, sender: str = "Marie Achat <m.achat@client.fr>") -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "commandes@distrib.fr"
+    message["Subject"] = subject
+    message["Date"] = "Fri, 06 Nov 2026 16:00:00 +0100"
+    message.set_content(text)
+    return message
+
+
+def test_an_order_pdf_inside_a_forwarded_message_is_read() -> None:
+    inner = _message("Bon de commande BC-TEST-0042", "Bonjour,\n\nVeuillez trouver notre bon de commande.\n")
+    inner.add_attachment(fx.ruled_order(), maintype="application", subtype="pdf", filename="BC-TEST-0042.pdf")
+    order = read(
+        make_email(
+            sender="Marie Achat <m.achat@client.fr>",
+            subject="TR: Bon de commande BC-TEST-0042",
+            text="Je vous renvoie ma commande.\n",
+            attached_messages=(inner,),
+        )
+    )
+    assert [(line.customer_sku, line.quantity) for line in order.lines] == [
+        (code, Decimal(quantity)) for code, _, quantity, _, _ in fx.RULED_ITEMS
+    ]
+    assert order.lines[0].provenance["quantity"].source == "BC-TEST-0042.pdf"
+    assert order.notes[0] == (
+        "order read from attachment BC-TEST-0042.pdf (inside the attached message 'Bon de commande BC-TEST-0042'): "
+        "3 lines"
+    )
+
+
+def test_an_email_nested_fifty_levels_deep_stops_at_the_limit_with_a_note() -> None:
+    import time
+
+    from extractors.email_reader import MAX_DEPTH
+
+    message = _message("niveau 50", "- 9 x disjoncteur caché au fond\n")
+    for level in range(49, 1, -1):
+        text = "- 7 x interrupteur va-et-vient blanc\n" if level == 2 else f"Message {level}, voir pièce jointe.\n"
+        outer = _message(f"niveau {level}", text)
+        outer.add_attachment(message)
+        message = outer
+    data = make_email(subject="TR: niveau 2", text="Voir le message joint.\n", attached_messages=(message,))
+    start = time.perf_counter()
+    order = read(data)
+    assert time.perf_counter() - start < 3
+    assert summary(order) == [(Decimal(7), None, "interrupteur va-et-vient blanc", None, None)]
+    assert f"a message nested more than {MAX_DEPTH} levels deep was not opened: 'niveau {MAX_DEPTH + 2}'" in order.notes
