@@ -19,7 +19,14 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from extractors.attachments import Attachment, Failure, choose, read_candidates, with_source
+from extractors.attachments import (
+    Attachment,
+    Failure,
+    choose,
+    enclose_other_orders,
+    read_candidates,
+    with_source,
+)
 from extractors.errors import UnreadableDocument
 from orderintake.domain import Order
 
@@ -91,6 +98,7 @@ def _order_from(files: list[Attachment], failures: list[Failure], filename: str,
         notes.append("no file in the archive holds an order")
     else:
         raise UnreadableDocument(*_nothing_readable(failures + reading.failures))
+    enclose_other_orders(order, reading.candidates, chosen, NOUN)
     order.file = filename
     order.document_kind = "zip"
     order.notes = notes + [n for n in order.notes if n not in notes]

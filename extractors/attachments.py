@@ -17,7 +17,7 @@ from extractors.fields import find_header_fields
 from extractors.html_text import read_html
 from extractors.parsing import fold
 from extractors.sniff import sniff
-from orderintake.domain import Order, Provenance
+from orderintake.domain import Anomaly, AnomalyCode, EnclosedOrder, Order, Provenance
 
 MAX_FIELDS_TEXT = 8_000  # characters searched for labelled header fields
 MAX_TEXT_ATTACHMENT = 1_000_000  # bytes of a plain-text file read as free text
@@ -180,6 +180,34 @@ def choose(
             why = "the body holds the order"
         notes.append(f"{noun} {c.attachment.filename} not used: {why}")
     return chosen, notes
+
+
+def _po_key(po_number: str | None) -> str:
+    return re.sub(r"[^0-9A-Z]", "", (po_number or "").upper())
+
+
+def enclose_other_orders(order: Order, candidates: list[Candidate], chosen: Candidate | None,
+                         noun: str = "attachment") -> None:
+    """Files beside the one read that are orders too must not be lost. One with a PO number other
+    than the order's becomes an order of its own (`order.enclosed_orders`, made a document by the
+    pipeline); one that may be the same order or another (a number missing) sends the order to a
+    person, saying which file to check."""
+    own_key = _po_key(order.po_number)
+    for c in candidates:
+        if c is chosen or c.tier != 0 or (chosen is not None and c.attachment.data == chosen.attachment.data):
+            continue
+        other_key = _po_key(c.order.po_number)
+        if other_key and own_key and other_key != own_key:
+            order.enclosed_orders.append(
+                EnclosedOrder(filename=c.attachment.filename, data=c.attachment.data, po_number=c.order.po_number)
+            )
+        elif not (other_key and other_key == own_key):  # the same PO twice is the same order (PDF + Excel)
+            order.anomalies.append(Anomaly(
+                code=AnomalyCode.LOW_CONFIDENCE,
+                message=f"{noun} {c.attachment.filename} also holds order lines: check it is not a second order",
+                message_fr=f"la pièce jointe {c.attachment.filename} contient aussi des lignes de commande : "
+                           "vérifier que ce n'est pas une deuxième commande",
+            ))
 
 
 def with_source(order: Order, source: str) -> None:

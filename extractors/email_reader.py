@@ -26,6 +26,7 @@ from extractors.attachments import (
     MAX_FIELDS_TEXT,
     Attachment,
     choose,
+    enclose_other_orders,
     normalize_text,
     read_candidates,
     with_source,
@@ -863,6 +864,7 @@ def _build_order(mail: _Mail, filename: str) -> Order:
     else:
         notes.append("the e-mail holds no order")
         order.customer_hints.text = _hints_text(mail, attachment_text)
+    enclose_other_orders(order, candidates, chosen)
     order.notes = notes + [n for n in order.notes if n not in notes]
     return order
 

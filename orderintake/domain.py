@@ -85,6 +85,15 @@ class Anomaly(BaseModel):
 Decision = Literal["auto_approve", "review"]
 
 
+class EnclosedOrder(BaseModel):
+    """A file enclosed in a document (an e-mail's attachment, an archive's file) that holds an order
+    of its own: the pipeline makes it a document of its own. Never stored with the order."""
+
+    filename: str
+    data: bytes
+    po_number: str | None = None
+
+
 class Order(BaseModel):
     """A purchase order as read from one document, then matched and checked."""
 
@@ -106,6 +115,8 @@ class Order(BaseModel):
     decision: Decision = "review"
     decision_rule: str | None = None  # id of the touchless-policy rule that decided (matching/policy.py)
     notes: list[str] = Field(default_factory=list)  # extractor remarks shown to the reviewer
+    # other orders found beside this one in the same document, handed from extraction to the pipeline
+    enclosed_orders: list[EnclosedOrder] = Field(default_factory=list, exclude=True)
 
     def contract_json(self) -> dict[str, Any]:
         """The JSON of the measurement contract (shared/contract/order.schema.json)."""

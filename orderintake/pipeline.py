@@ -194,8 +194,17 @@ class Pipeline:
                 store.fail(session, row, exc.reason, exc.reason_fr)
                 return
             row.kind = order.document_kind
+            for enclosed in order.enclosed_orders:
+                # another order in the same e-mail or archive: a document of its own, never dropped
+                child = store.store_document(session, self.settings.documents_dir, enclosed.data, enclosed.filename,
+                                             source="enclosed")
+                store.audit(session, child.document_id, store.PIPELINE_ACTOR, "enclosed_in",
+                            {"document_id": document_id, "filename": row.filename})
+                order.notes.append(f"{enclosed.filename} holds another order ({enclosed.po_number}): "
+                                   f"taken as document {child.document_id}")
             store.save_order(session, document_id, order)
-            store.set_state(session, row, store.EXTRACTED, detail={"lines": len(order.lines)})
+            store.set_state(session, row, store.EXTRACTED, detail={
+                "lines": len(order.lines), "enclosed_documents": len(order.enclosed_orders)})
 
     def _match(self, document_id: int) -> None:
         with self.db.session() as session:
