@@ -85,6 +85,7 @@ def create_app(runtime: Runtime, start_worker: bool = False) -> FastAPI:
                 boxes = load_mailboxes(runtime.settings.mailboxes_file)
                 mailboxes = MailboxService(boxes, runtime.db, runtime.settings.documents_dir, runtime.rules)
                 mailboxes.start()
+                _app.state.mailboxes = mailboxes  # the mail page shows each one's connection
                 log.info("watching %d mailbox(es)", len(boxes))
         try:
             yield
@@ -96,6 +97,7 @@ def create_app(runtime: Runtime, start_worker: bool = False) -> FastAPI:
 
     app = FastAPI(title="orderintake", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
+    app.state.mailboxes = None
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

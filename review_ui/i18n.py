@@ -190,6 +190,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "seen_at": ("Pris le", "Taken on"),
     "no_mail": ("Aucun message pris pour l'instant.", "No message taken yet."),
     "take_mail": ("Prendre quand même", "Take it anyway"),
+    "mailbox_connected": ("connectée, à l'écoute", "connected, watching"),
+    "mailbox_connecting": ("connexion en cours", "connecting"),
+    "mailbox_error": ("injoignable, nouvel essai bientôt — {error}", "unreachable, trying again soon — {error}"),
     "mail_taken": ("Message pris : document n° {id}.", "Message taken: document no. {id}."),
     "mail_not_taken": ("Message non pris : {reason}", "Message not taken: {reason}"),
     # which mail is taken (intake/rules.py)

@@ -331,7 +331,9 @@ async def delete_learned(request: Request, user: User, alias_id: int) -> Respons
 def mail_page(request: Request, user: User) -> Response:
     with runtime_of(request).db.session() as session:
         rows = store.mail_messages(session)
-    return render(request, "mail.html", rows=rows)
+    service = request.app.state.mailboxes
+    boxes = [(w.config.name, w.config.host, w.connected, w.last_error) for w in service.watchers] if service else []
+    return render(request, "mail.html", rows=rows, boxes=boxes)
 
 
 @router.post("/mail/{mail_id}/take")

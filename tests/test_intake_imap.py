@@ -367,6 +367,7 @@ def test_the_server_watches_the_configured_mailbox_and_reads_the_order(
         client.post("/login", data={"username": "claire", "password": "adv-2026!"})
         page = client.get("/mail").text
         assert "lu comme commande" in page and "doublon" in page and "écarté" in page
+        assert "<strong>commandes</strong> (127.0.0.1) :" in page and "connectée, à l&#39;écoute" in page
         assert "réponse automatique (Auto-Submitted: auto-replied)" in page
         assert "déjà reçu" in page
     [document] = documents(runtime.db)
