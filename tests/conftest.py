@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from orderintake.db import Database
 from orderintake.masterdata import load_dir
 from orderintake.runtime import Runtime
 from orderintake.settings import Settings
+from tests.dovecot import Dovecot
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -24,3 +26,29 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
         store.create_user(session, "alice", "s3cret-pass")
     yield rt
     rt.db.engine.dispose()
+
+
+# ------------------------------------------------------------------ the real IMAP server (tests/dovecot.py)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
+    """Debian's dovecot on 127.0.0.1, one per test module that asks for it."""
+    dovecot = Dovecot(tmp_path_factory.mktemp("dovecot"))
+    dovecot.setup()
+    dovecot.start()
+    yield dovecot
+    dovecot.stop()
+
+
+@pytest.fixture
+def user(server: Dovecot) -> str:
+    """The mailbox the tests deliver to, emptied for each test."""
+    server.empty()
+    return "commandes"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    """A throwaway database, migrated, without master data."""
+    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    database.migrate()
+    return database

@@ -30,6 +30,7 @@ from imapclient import IMAPClient
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 PASSWORD = "s3cret-pass"
+PROCESSED = "OrderIntake/Traités"  # where the tests' intake moves what it took
 OAUTH2_ISSUER = "https://login.example.test/orderintake-tests"
 
 
@@ -217,6 +218,17 @@ service imap-login {{
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError("dovecot did not answer")
+
+    def empty(self, folders: tuple[str, ...] = ("INBOX", PROCESSED, "Commandes")) -> None:
+        """Delete every message of these folders (a fresh mailbox for the next test)."""
+        with self.client() as client:
+            for folder in folders:
+                if client.folder_exists(folder):
+                    client.select_folder(folder)
+                    uids = client.search(["ALL"])
+                    if uids:
+                        client.delete_messages(uids)
+                        client.expunge()
 
     def stop(self) -> None:
         """Stop the server as a restart or a crash does: every connection is cut."""

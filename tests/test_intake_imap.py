@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -20,42 +19,11 @@ from sqlalchemy import func, select
 from intake.imap import FolderSync, MailboxConfig, MailboxWatcher, content_hash
 from orderintake.db import Database, DocumentRow, MailMessageRow
 from orderintake.runtime import Runtime
-from tests.dovecot import PASSWORD, Dovecot, available
+from tests.dovecot import PASSWORD, PROCESSED, Dovecot, available
 
 pytestmark = pytest.mark.skipif(
     not available() and not os.environ.get("CI"), reason="dovecot is installed by scripts/setup --test"
 )
-PROCESSED = "OrderIntake/Traités"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
-    dovecot = Dovecot(tmp_path_factory.mktemp("dovecot"))
-    dovecot.setup()
-    dovecot.start()
-    yield dovecot
-    dovecot.stop()
-
-
-@pytest.fixture
-def user(server: Dovecot) -> str:
-    """A mailbox of its own for each test: empty its folders."""
-    with server.client() as client:
-        for folder in ("INBOX", PROCESSED, "Commandes"):
-            if client.folder_exists(folder):
-                client.select_folder(folder)
-                uids = client.search(["ALL"])
-                if uids:
-                    client.delete_messages(uids)
-                    client.expunge()
-    return "commandes"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    database.migrate()
-    return database
 
 
 def config(server: Dovecot, **overrides: object) -> MailboxConfig:

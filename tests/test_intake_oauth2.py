@@ -13,7 +13,7 @@ import shlex
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,8 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from intake.imap import MailboxConfig, MailboxError, MailboxWatcher, connect
 from orderintake.db import Database
-from tests.dovecot import Dovecot, available
-from tests.test_intake_imap import PROCESSED, config, documents, order_mail
+from tests.dovecot import PROCESSED, Dovecot, available
+from tests.test_intake_imap import config, documents, order_mail
 
 pytestmark = pytest.mark.skipif(
     not available() and not os.environ.get("CI"), reason="dovecot is installed by scripts/setup --test"
@@ -45,36 +45,6 @@ with counter.open("a") as runs:
 run = len(counter.read_text().splitlines())
 print(access_token(bytes.fromhex({key!r}), {user!r}, expires_in=-60 if run <= bad_runs else 300))
 """
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
-    dovecot = Dovecot(tmp_path_factory.mktemp("dovecot-oauth2"))
-    dovecot.setup()
-    dovecot.start()
-    yield dovecot
-    dovecot.stop()
-
-
-@pytest.fixture
-def user(server: Dovecot) -> str:
-    """An empty mailbox for each test (the password still logs in, to clean up)."""
-    with server.client() as client:
-        for folder in ("INBOX", PROCESSED):
-            if client.folder_exists(folder):
-                client.select_folder(folder)
-                uids = client.search(["ALL"])
-                if uids:
-                    client.delete_messages(uids)
-                    client.expunge()
-    return "commandes"
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    database.migrate()
-    return database
 
 
 def oauth2_config(server: Dovecot, **overrides: object) -> MailboxConfig:
